@@ -86,7 +86,8 @@ export type UpstreamFailure =
   | "bad-response" // 2xx but not the JSON we expected (HTML page, schema mismatch)
   | "standby" // a standby YARN RM answered
   | "not-found" // 404 from the upstream
-  | "rejected"; // 4xx other than 404: the upstream understood and refused
+  | "rejected" // 4xx other than 404: the upstream understood and refused
+  | "redirected"; // a 3xx we do not follow (e.g. the RM proxy of a finished app points elsewhere)
 
 export type UpstreamName = "flink" | "history-server" | "yarn";
 
@@ -101,6 +102,7 @@ export class UpstreamError extends GatewayError {
   readonly url: string;
   readonly upstreamStatus: number | undefined;
   readonly upstreamMessage: string | undefined;
+  readonly upstreamDetail: string | undefined;
 
   constructor(opts: {
     upstream: UpstreamName;
@@ -109,6 +111,8 @@ export class UpstreamError extends GatewayError {
     message: string;
     upstreamStatus?: number;
     upstreamMessage?: string;
+    /** The upstream's full error text (e.g. a Java stack trace), truncated. */
+    upstreamDetail?: string;
     cause?: unknown;
   }) {
     super({
@@ -124,10 +128,35 @@ export class UpstreamError extends GatewayError {
     this.url = opts.url;
     this.upstreamStatus = opts.upstreamStatus;
     this.upstreamMessage = opts.upstreamMessage;
+    this.upstreamDetail = opts.upstreamDetail;
   }
 
   /** True when the error says nothing about the job: the upstream was not heard. */
   get isTransport(): boolean {
     return this.failure !== "not-found" && this.failure !== "rejected";
+  }
+}
+
+/**
+ * A call the client refuses before sending: the endpoint cannot serve it
+ * (a write through the YARN RM proxy, a non-archived path on the History
+ * Server) or the upstream's version does not understand a requested field
+ * (Flink ignores unknown JSON fields silently, so sending it would lose the
+ * caller's intent without an error).
+ */
+export class UnsupportedUpstreamOperationError extends GatewayError {
+  readonly upstream: UpstreamName;
+  readonly operation: string;
+
+  constructor(opts: { upstream: UpstreamName; operation: string; reason: string }) {
+    super({
+      status: 409,
+      type: "upstream-operation-unsupported",
+      title: "Operation not supported by this upstream",
+      detail: `${opts.operation}: ${opts.reason}`,
+      extra: { upstream: opts.upstream, operation: opts.operation },
+    });
+    this.upstream = opts.upstream;
+    this.operation = opts.operation;
   }
 }

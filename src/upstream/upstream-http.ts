@@ -1,0 +1,126 @@
+import { Agent, FormData, request } from "undici";
+import pRetry from "p-retry";
+import { UpstreamError } from "../domain/errors.ts";
+import type { UpstreamName } from "../domain/errors.ts";
+import { classifyTransportError } from "./transport-failure.ts";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface UpstreamHttpOptions {
+  upstream: UpstreamName;
+  /** Max open connections per origin (default 8): one slow upstream cannot eat every socket. */
+  connections?: number;
+  /** Whole-request deadline incl. reading the body (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Retries of GETs after a transport failure (default 2 retries, 200 ms → 2 s backoff). */
+  retry?: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
+  /** Sent on every request (e.g. an auth header for a session cluster). */
+  headers?: Record<string, string>;
+}
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  url: string;
+  /** A JSON value (serialised) or an undici FormData (multipart). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface RawResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Turns a raw response into a value, or throws an UpstreamError. */
+export type Decoder<T> = (raw: RawResponse, upstream: UpstreamName) => T;
+
+/** Failures worth retrying on a read: the upstream may answer next time. */
+const RETRYABLE = new Set(["refused", "reset", "timeout", "server-error"]);
+
+/**
+ * One pooled HTTP connection manager per upstream. Every failure leaves as an
+ * UpstreamError; reads (GET) are retried on transport failures only, writes
+ * never (a retried POST /jars/:id/run could start a second job).
+ */
+export class UpstreamHttp {
+  readonly upstream: UpstreamName;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly retry: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
+  private readonly headers: Record<string, string>;
+
+  constructor(opts: UpstreamHttpOptions) {
+    this.upstream = opts.upstream;
+    this.agent = new Agent({ connections: opts.connections ?? 8, maxResponseSize: 64 * 1024 * 1024 });
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.retry = opts.retry ?? { retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2_000 };
+    this.headers = opts.headers ?? {};
+  }
+
+  /** Sends and decodes, retrying GETs on refused / reset / timeout / 5xx. */
+  async call<T>(req: UpstreamRequest, decode: Decoder<T>): Promise<T> {
+    const attempt = async () => decode(await this.send(req), this.upstream);
+    if (req.method !== "GET" || this.retry.retries <= 0) return attempt();
+    return pRetry(attempt, {
+      retries: this.retry.retries,
+      minTimeout: this.retry.minTimeoutMs,
+      maxTimeout: this.retry.maxTimeoutMs,
+      signal: req.signal,
+      shouldRetry: ({ error }) => error instanceof UpstreamError && RETRYABLE.has(error.failure),
+    });
+  }
+
+  /** One attempt. Throws UpstreamError for refused / reset / timeout; any status is returned. */
+  async send(req: UpstreamRequest): Promise<RawResponse> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), req.timeoutMs ?? this.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+    const { body, contentType } = encodeBody(req.body);
+    try {
+      const res = await request(req.url, {
+        dispatcher: this.agent,
+        method: req.method,
+        headers: { accept: "application/json", ...this.headers, ...contentType, ...req.headers },
+        body,
+        signal,
+      });
+      const text = await res.body.text();
+      return { url: req.url, status: res.statusCode, headers: res.headers, body: text };
+    } catch (err) {
+      if (req.signal?.aborted) throw err; // the caller gave up; not an upstream failure
+      const failure = deadline.signal.aborted ? "timeout" : classifyTransportError(err) ?? "reset";
+      throw new UpstreamError({
+        upstream: this.upstream,
+        failure,
+        url: req.url,
+        message: `${req.method} ${req.url}: ${failure} (${describe(err)})`,
+        cause: err,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function encodeBody(body: unknown): { body?: string | FormData; contentType: Record<string, string> } {
+  if (body === undefined) return { contentType: {} };
+  // undici sets the multipart boundary header itself for FormData bodies.
+  if (body instanceof FormData) return { body, contentType: {} };
+  return { body: JSON.stringify(body), contentType: { "content-type": "application/json" } };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === "string" ? `${code}: ${err.message}` : err.message || err.name;
+  }
+  return String(err);
+}
