@@ -1,0 +1,142 @@
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import { createTokenService } from "./auth/token-service.ts";
+import type { Config } from "./config/config.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { createApp } from "./http/app.ts";
+import type { Readiness } from "./http/routes/health.ts";
+import { createLogger, type Logger, redactUrl } from "./logging/logger.ts";
+import { IntervalLoop } from "./runtime/interval-loop.ts";
+import { type DatabaseHandle, openDatabase, pingDatabase } from "./store/database.ts";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  purgeExpiredIdempotencyKeys,
+  releaseIdempotencyKey,
+} from "./store/idempotency-repository.ts";
+import { isMigrated, migrate, readMigrations } from "./store/migrator.ts";
+
+export interface GatewayOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** An already open database (tests); the gateway then leaves closing it to the caller. */
+  database?: DatabaseHandle;
+}
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/**
+ * The composition root: the only place that wires every module together.
+ * Opening the gateway migrates the database; `start()` listens and starts the
+ * background loops; `stop()` undoes both, finishing in-flight requests first.
+ */
+export async function createGateway(config: Config, options: GatewayOptions = {}) {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const clock = options.clock ?? systemClock;
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+  logger.info(
+    { database: database.kind, location: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : config.DATA_DIR },
+    "database opened",
+  );
+
+  const migration = await migrate(database.db);
+  if (!migration.ok) {
+    if (ownsDatabase) await database.close();
+    throw new StartupError(`database migration failed: ${migration.error}`);
+  }
+  if (migration.applied.length > 0) logger.info({ applied: migration.applied }, "migrations applied");
+  const migrationFiles = await readMigrations();
+
+  const { db } = database;
+  const idempotencyOptions = { ttlMs: config.IDEMPOTENCY_TTL, lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT };
+  const tokens = createTokenService({ db, clock, bootstrapAdminToken: config.BOOTSTRAP_ADMIN_TOKEN });
+
+  async function readiness(): Promise<Readiness> {
+    try {
+      await pingDatabase(db);
+    } catch {
+      return { database: "unreachable", migrations: "unknown" };
+    }
+    try {
+      return { database: "ok", migrations: (await isMigrated(db, migrationFiles)) ? "ok" : "pending" };
+    } catch {
+      return { database: "ok", migrations: "unknown" };
+    }
+  }
+
+  const app = createApp({
+    logger,
+    clock,
+    tokens,
+    readiness,
+    bodyLimitBytes: config.BODY_LIMIT,
+    idempotency: {
+      claim: (request) => claimIdempotencyKey(db, request, clock.now(), idempotencyOptions),
+      complete: (request, response) => completeIdempotencyKey(db, request, response),
+      release: (request) => releaseIdempotencyKey(db, request),
+    },
+  });
+
+  const loops = [
+    new IntervalLoop(
+      "idempotency-purge",
+      Math.min(config.IDEMPOTENCY_TTL, 15 * 60_000),
+      async () => {
+        const purged = await purgeExpiredIdempotencyKeys(db, clock.now());
+        if (purged > 0) logger.debug({ purged }, "expired idempotency keys purged");
+      },
+      logger,
+    ),
+  ];
+
+  let server: ServerType | undefined;
+
+  return {
+    app,
+    database,
+    logger,
+
+    async start(): Promise<{ url: string }> {
+      const address = await new Promise<AddressInfo>((resolve, reject) => {
+        server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, resolve);
+        server.once("error", reject);
+      });
+      for (const loop of loops) loop.start();
+      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.info({ url }, "flinkgate listening");
+      return { url };
+    },
+
+    async stop(): Promise<void> {
+      const current = server;
+      server = undefined;
+      if (current) await closeServer(current, config.SHUTDOWN_TIMEOUT, logger);
+      await Promise.all(loops.map((loop) => loop.stop()));
+      if (ownsDatabase) await database.close();
+      logger.info("flinkgate stopped");
+    },
+  };
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+/** Stops accepting, lets in-flight requests finish, then cuts whatever is left after the timeout. */
+async function closeServer(server: ServerType, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  if ("closeIdleConnections" in server) server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    logger.warn({ timeoutMs }, "in-flight requests did not finish in time; closing their connections");
+    if ("closeAllConnections" in server) server.closeAllConnections();
+  }, timeoutMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(timer);
+  }
+}

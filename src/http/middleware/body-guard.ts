@@ -1,0 +1,64 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { GatewayError } from "../../domain/errors.ts";
+import type { AppEnv } from "../env.ts";
+
+const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+
+function hasBody(headers: Headers): boolean {
+  const length = headers.get("content-length");
+  if (length !== null) return Number(length) > 0;
+  return headers.has("transfer-encoding");
+}
+
+/** Rejects a body over the limit with 413, whatever its content type. */
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new GatewayError({
+        status: 413,
+        type: "payload-too-large",
+        title: "Payload too large",
+        detail: `the request body exceeds the limit of ${maxBytes} bytes`,
+        extra: { limitBytes: maxBytes },
+      });
+    },
+  });
+}
+
+/**
+ * Every body sent to the API is JSON unless a route says it takes multipart
+ * (artifact uploads): anything else is 415, and JSON that does not parse is
+ * 400 — both before a handler runs. The parsed text stays cached on the
+ * request for the validator and the idempotency check.
+ */
+export function requireJsonBody(options: { multipartPaths: RegExp[] }): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw.headers)) return next();
+    const contentType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (contentType === "multipart/form-data" && options.multipartPaths.some((p) => p.test(c.req.path))) return next();
+    if (contentType !== "application/json" && !contentType.endsWith("+json")) {
+      throw new GatewayError({
+        status: 415,
+        type: "unsupported-media-type",
+        title: "Unsupported media type",
+        detail: `expected an application/json body, got '${contentType || "no content type"}'`,
+      });
+    }
+    const text = await c.req.text();
+    if (text.trim() !== "") {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        throw new GatewayError({
+          status: 400,
+          type: "malformed-json",
+          title: "Malformed JSON",
+          detail: `the request body is not valid JSON: ${(error as Error).message}`,
+        });
+      }
+    }
+    return next();
+  };
+}
