@@ -109,12 +109,6 @@ export function createFamilies(registry: Registry) {
       buckets: OPERATION_BUCKETS,
       registers,
     }),
-    collectFailures: new Counter({
-      name: "flinkgate_metrics_collect_failures_total",
-      help: "Scrape-time reads (database counts, pool stats) that failed; their series are left out of that scrape.",
-      labelNames: ["collector"] as const,
-      registers,
-    }),
   };
 }
 

@@ -88,10 +88,11 @@ export class BoundedLabel {
   ) {}
 
   value(raw: string | undefined): string {
-    const v = raw === undefined || raw === "" ? this.empty : raw;
-    if (this.seen.has(v)) return v;
+    // The placeholder for a missing value is always allowed, cap or not.
+    if (raw === undefined || raw === "") return this.empty;
+    if (this.seen.has(raw)) return raw;
     if (this.seen.size >= this.limit) return OTHER;
-    this.seen.add(v);
-    return v;
+    this.seen.add(raw);
+    return raw;
   }
 }

@@ -74,7 +74,7 @@ export function createMetrics(options: MetricsOptions = {}) {
   const routes = new BoundedLabel(ROUTE_LIMIT, "unmatched");
   const targets = new BoundedLabel(TARGET_LIMIT, "unknown");
   const jobs = new BoundedLabel(JOB_LIMIT, "inline");
-  const scrape = createScrapeGauges(registry, counted, targets);
+  const scrape = createScrapeGauges(registry, targets);
   const families = { ...counted, ...scrape.gauges };
   if (options.sources) scrape.setSources(options.sources);
   const setRunDetails = options.perRunDetail

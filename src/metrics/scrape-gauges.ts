@@ -1,6 +1,5 @@
-import { Gauge } from "prom-client";
+import { Counter, Gauge } from "prom-client";
 import type { Registry } from "prom-client";
-import type { Families } from "./families.ts";
 import { BoundedLabel, runStateLabel } from "./labels.ts";
 
 /**
@@ -48,10 +47,27 @@ function shareInFlight<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export function createScrapeGauges(registry: Registry, families: Families, targets: BoundedLabel) {
+export function createScrapeGauges(registry: Registry, targets: BoundedLabel) {
   const sources: MetricSources = {};
   const registers = [registry];
-  const failed = (collector: string) => families.collectFailures.inc({ collector });
+  const failures: string[] = [];
+  const failed = (collector: string) => failures.push(collector);
+  // Reads of the current scrape; the failure counter waits for them so a
+  // failure shows in the scrape it happened in, not the next one.
+  const reading = new Set<Promise<unknown>>();
+  // The failure is recorded inside the tracked promise, before it settles.
+  const track = <T>(collector: string, read: Promise<T>): Promise<T> => {
+    const p = read.catch((error: unknown) => {
+      failed(collector);
+      throw error;
+    });
+    reading.add(p);
+    void p.then(
+      () => reading.delete(p),
+      () => reading.delete(p),
+    );
+    return p;
+  };
 
   const runs = new Gauge({
     name: "flinkgate_runs",
@@ -59,12 +75,13 @@ export function createScrapeGauges(registry: Registry, families: Families, targe
     labelNames: ["state", "target"] as const,
     registers,
     async collect() {
-      if (!sources.countRunsByState) return;
+      const read = sources.countRunsByState;
+      if (!read) return;
       try {
-        setRunsByState(await sources.countRunsByState());
+        // Through then(), so a reader that throws synchronously counts as a failure too.
+        setRunsByState(await track("runs", Promise.resolve().then(read)));
       } catch {
         runs.reset();
-        failed("runs");
       }
     },
   });
@@ -77,7 +94,7 @@ export function createScrapeGauges(registry: Registry, families: Families, targe
     }
   };
 
-  const readEventLog = shareInFlight(async () => sources.eventLogStats?.());
+  const readEventLog = shareInFlight(async () => track("event_log", Promise.resolve().then(() => sources.eventLogStats?.())));
   const eventLog = (name: string, help: string, pick: (s: EventLogStats) => number | null) => {
     const gauge: Gauge = new Gauge({
       name,
@@ -90,8 +107,6 @@ export function createScrapeGauges(registry: Registry, families: Families, targe
           if (stats) setOrRemove(gauge, pick(stats));
         } catch {
           gauge.remove();
-          // Both gauges see the same rejection; count it once.
-          if (name === "flinkgate_event_log_events") failed("event_log");
         }
       },
     });
@@ -140,8 +155,20 @@ export function createScrapeGauges(registry: Registry, families: Families, targe
     poolWaiting.set(stats.waiting);
   };
 
+  // Registered last, so every read above has started when its collect runs.
+  const collectFailures: Counter<"collector"> = new Counter({
+    name: "flinkgate_metrics_collect_failures_total",
+    help: "Scrape-time reads (run counts, event log, pool stats) that failed; their series are left out of that scrape.",
+    labelNames: ["collector"] as const,
+    registers,
+    async collect() {
+      await Promise.allSettled([...reading]);
+      for (const collector of failures.splice(0)) collectFailures.inc({ collector });
+    },
+  });
+
   return {
-    gauges: { runs, eventLogEvents, eventLogNewestSeq, poolTotal, poolIdle, poolWaiting },
+    gauges: { runs, collectFailures, eventLogEvents, eventLogNewestSeq, poolTotal, poolIdle, poolWaiting },
     setSources: (next: MetricSources) => Object.assign(sources, next),
     setRunsByState,
     setEventLog,
