@@ -26,6 +26,11 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Retry on transport failures; only honoured for GET. Default true. Set false
+   * for a GET with side effects (Flink's `GET /jobs/:id/yarn-cancel`).
+   */
+  retry?: boolean;
 }
 
 export interface RawResponse {
@@ -64,7 +69,7 @@ export class UpstreamHttp {
   /** Sends and decodes, retrying GETs on refused / reset / timeout / 5xx. */
   async call<T>(req: UpstreamRequest, decode: Decoder<T>): Promise<T> {
     const attempt = async () => decode(await this.send(req), this.upstream);
-    if (req.method !== "GET" || this.retry.retries <= 0) return attempt();
+    if (req.method !== "GET" || req.retry === false || this.retry.retries <= 0) return attempt();
     return pRetry(attempt, {
       retries: this.retry.retries,
       minTimeout: this.retry.minTimeoutMs,
