@@ -5,10 +5,10 @@ import type { AppEnv } from "../env.ts";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
-function hasBody(headers: Headers): boolean {
-  const length = headers.get("content-length");
+function hasBody(request: Request): boolean {
+  const length = request.headers.get("content-length");
   if (length !== null) return Number(length) > 0;
-  return headers.has("transfer-encoding");
+  return request.body !== null;
 }
 
 /** Rejects a body over the limit with 413, whatever its content type. */
@@ -35,7 +35,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
  */
 export function requireJsonBody(options: { multipartPaths: RegExp[] }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw.headers)) return next();
+    if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
     const contentType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (contentType === "multipart/form-data" && options.multipartPaths.some((p) => p.test(c.req.path))) return next();
     if (contentType !== "application/json" && !contentType.endsWith("+json")) {
