@@ -19,8 +19,12 @@ describe("joinUrl", () => {
       failureLabelFilter: ["a:1", "b:2"],
     });
     expect(url).toBe(
-      "http://rm:8088/ws/v1/cluster/apps?states=RUNNING%2CACCEPTED&applicationTypes=apache+flink&limit=5&failureLabelFilter=a%3A1&failureLabelFilter=b%3A2",
+      "http://rm:8088/ws/v1/cluster/apps?states=RUNNING%2CACCEPTED&applicationTypes=apache%20flink&limit=5&failureLabelFilter=a%3A1&failureLabelFilter=b%3A2",
     );
+  });
+
+  it("encodes a literal plus and a space differently", () => {
+    expect(joinUrl("http://x/", "p", { a: "b+c d" })).toBe("http://x/p?a=b%2Bc%20d");
   });
 
   it("drops the base's own query and fragment", () => {

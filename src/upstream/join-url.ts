@@ -21,6 +21,9 @@ export function joinUrl(base: string, path: string, query?: Query): string {
     if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v);
     else url.searchParams.append(key, String(value));
   }
+  // URLSearchParams writes a space as `+`; %20 is read as a space by every
+  // server (YARN's `applicationTypes=Apache%20Flink`), `+` not necessarily.
+  url.search = url.searchParams.toString().replace(/\+/g, "%20");
   return url.toString();
 }
 
