@@ -90,6 +90,9 @@ export function createMetrics(options: MetricsOptions = {}) {
 
   return {
     registry,
+    /** `contentType` and `render` make this object the `/metrics` endpoint the HTTP app takes. */
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
     /** The prom-client handles, for the rare caller the helpers below do not fit. */
     families,
 
