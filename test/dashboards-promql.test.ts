@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { describeWithBinary, run } from "./promtool.ts";
 import { asPlainPromql, dashboardExprs } from "./promtool-inputs.ts";
 
@@ -16,7 +16,7 @@ describeWithBinary("promtool", "dashboard queries", (promtool) => {
       .map(({ expr }, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(asPlainPromql(expr))}`)
       .join("\n");
     const dir = mkdtempSync(join(tmpdir(), "flinkgate-dashboards-"));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, "dashboard-queries.yml");
     writeFileSync(file, `groups:\n  - name: dashboards\n    rules:\n${rules}\n`);
     const result = await run(promtool, ["check", "rules", file]);

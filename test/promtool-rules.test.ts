@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { describeWithBinary, run } from "./promtool.ts";
 import { ALERTS_FILE, ALERTS_TEST_FILE, alertExprs } from "./promtool-inputs.ts";
 
@@ -48,7 +48,7 @@ describeWithBinary("promtool", "promtool on the alert rules", (promtool) => {
   // passes everything (wrong file, no tests found).
   it("test rules fails when an expectation is wrong", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flinkgate-rules-"));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "alerts.yml"), readFileSync(ALERTS_FILE, "utf8"));
     const broken = readFileSync(ALERTS_TEST_FILE, "utf8").replace("severity: critical", "severity: page");
     writeFileSync(join(dir, "alerts.test.yml"), broken);
