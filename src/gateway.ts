@@ -14,13 +14,17 @@ import {
   purgeExpiredIdempotencyKeys,
   releaseIdempotencyKey,
 } from "./store/idempotency-repository.ts";
+import { createMetrics } from "./metrics/metrics.ts";
 import { isMigrated, migrate, readMigrations } from "./store/migrator.ts";
+import { countRunsByState, eventLogStats } from "./store/stats-repository.ts";
 
 export interface GatewayOptions {
   logger?: Logger;
   clock?: Clock;
   /** An already open database (tests); the gateway then leaves closing it to the caller. */
   database?: DatabaseHandle;
+  /** Reported in flinkgate_build_info. */
+  version?: string;
 }
 
 export class StartupError extends Error {
@@ -69,11 +73,22 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     }
   }
 
+  const metrics = createMetrics({
+    version: options.version ?? "dev",
+    replica: config.REPLICA_ID,
+    sources: {
+      countRunsByState: () => countRunsByState(db),
+      eventLogStats: () => eventLogStats(db),
+      dbPoolStats: () => database.poolStats(),
+    },
+  });
+
   const app = createApp({
     logger,
     clock,
     tokens,
     readiness,
+    metrics,
     bodyLimitBytes: config.BODY_LIMIT,
     idempotency: {
       claim: (request) => claimIdempotencyKey(db, request, clock.now(), idempotencyOptions),
@@ -100,6 +115,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     app,
     database,
     logger,
+    metrics,
 
     async start(): Promise<{ url: string }> {
       const address = await new Promise<AddressInfo>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createGateway } from "./gateway.ts";
 
@@ -9,7 +10,8 @@ try {
   console.error(`flinkgate: ${error.message}`);
   process.exit(2);
 }
-const gateway = await createGateway(config).catch((error: unknown) => {
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const gateway = await createGateway(config, { version }).catch((error: unknown) => {
   console.error(`flinkgate: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -5,25 +5,16 @@
  * values (route templates, target and job names) are capped per metric set.
  */
 
+import { RUN_MODES, RUN_STATES, type RunMode, type RunState } from "../domain/run-state.ts";
+
 /** The label value used for anything outside a known or capped set. */
 export const OTHER = "other";
 
-/** Normalized run states (see DESIGN.md, "Run state machine"). */
-export const RUN_STATES = [
-  "PENDING",
-  "SUBMITTING",
-  "DEPLOYING",
-  "RUNNING",
-  "CANCELLING",
-  "FINISHED",
-  "FAILED",
-  "CANCELED",
-  "LOST",
-] as const;
-export type RunStateLabel = (typeof RUN_STATES)[number] | typeof OTHER;
+export { RUN_STATES } from "../domain/run-state.ts";
+export type RunStateLabel = RunState | typeof OTHER;
 
-export const SUBMISSION_MODES = ["session", "per-job", "application"] as const;
-export type SubmissionMode = (typeof SUBMISSION_MODES)[number];
+export const SUBMISSION_MODES = RUN_MODES;
+export type SubmissionMode = RunMode;
 
 /** `recovered`: a submission found on the cluster again after a restart instead of being sent twice. */
 export const SUBMISSION_OUTCOMES = ["success", "failure", "recovered"] as const;

@@ -43,8 +43,112 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+
+export interface TargetsTable {
+  name: string;
+  kind: "session" | "yarn";
+  spec: Json<Record<string, unknown>>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface ArtifactsTable {
+  id: string;
+  sha256: string;
+  file_name: string;
+  size_bytes: number;
+  created_at: DefaultedTimestamp;
+}
+
+export interface SessionJarsTable {
+  target: string;
+  sha256: string;
+  jar_id: string;
+  uploaded_at: DefaultedTimestamp;
+}
+
+export interface JobsTable {
+  name: string;
+  latest_version: number;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface JobVersionsTable {
+  job_name: string;
+  version: number;
+  spec: Json<Record<string, unknown>>;
+  created_at: DefaultedTimestamp;
+}
+
+export interface RunsTable {
+  id: string;
+  job_name: string | null;
+  job_version: number | null;
+  target: string;
+  mode: "session" | "per-job" | "application";
+  spec: Json<Record<string, unknown>>;
+  state: string;
+  flink_state: string | null;
+  flink_job_id: string;
+  yarn_tag: string | null;
+  yarn_application_id: string | null;
+  yarn_state: string | null;
+  yarn_final_status: string | null;
+  yarn_diagnostics: string | null;
+  yarn_am_address: string | null;
+  jar_id: string | null;
+  final_state_source: string | null;
+  restarts: ColumnType<number, number | undefined, number>;
+  last_savepoint: string | null;
+  last_checkpoint: Json<Record<string, unknown>> | null;
+  failure_cause: string | null;
+  callback_url: string | null;
+  labels: Json<Record<string, string>>;
+  plan: Json<Record<string, unknown>> | null;
+  created_at: DefaultedTimestamp;
+  submitted_at: Timestamp | null;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  updated_at: DefaultedTimestamp;
+  unseen_since: Timestamp | null;
+}
+
+export interface OperationsTable {
+  id: string;
+  run_id: string;
+  kind: "savepoint" | "stop" | "cancel";
+  state: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
+  target_directory: string | null;
+  drain: ColumnType<boolean, boolean | undefined, boolean>;
+  trigger_id: string | null;
+  location: string | null;
+  failure_cause: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface EventsTable {
+  seq: ColumnType<number, never, never>;
+  id: string;
+  type: string;
+  run_id: string | null;
+  data: Json<Record<string, unknown>>;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   flinkgate_migrations: MigrationsTable;
   api_tokens: ApiTokensTable;
   idempotency_keys: IdempotencyKeysTable;
+  targets: TargetsTable;
+  artifacts: ArtifactsTable;
+  session_jars: SessionJarsTable;
+  jobs: JobsTable;
+  job_versions: JobVersionsTable;
+  runs: RunsTable;
+  operations: OperationsTable;
+  events: EventsTable;
 }

@@ -1,0 +1,44 @@
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type { Database, EventsTable } from "./schema.ts";
+
+export interface StoredEvent {
+  id: string;
+  seq: number;
+  type: string;
+  runId: string | null;
+  timestamp: Date;
+  data: Record<string, unknown>;
+}
+
+export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
+  return { id: row.id, seq: row.seq, type: row.type, runId: row.run_id, timestamp: row.created_at, data: row.data };
+}
+
+/**
+ * Appends an event inside the caller's transaction. A bigserial alone does
+ * not give commit order (a transaction holding seq 10 can commit after one
+ * holding 11, and a reader of `after=10` would skip it), so writers take a
+ * transaction-scoped advisory lock first: seq order is then commit order.
+ */
+export async function appendEvent(
+  trx: Transaction<Database>,
+  event: { id: string; type: string; runId: string | null; data: Record<string, unknown>; at: Date },
+): Promise<StoredEvent> {
+  await sql`select pg_advisory_xact_lock(hashtext('flinkgate.events'))`.execute(trx);
+  const row = await trx
+    .insertInto("events")
+    .values({ id: event.id, type: event.type, run_id: event.runId, data: JSON.stringify(event.data), created_at: event.at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toStoredEvent(row);
+}
+
+export async function listEvents(
+  db: Kysely<Database>,
+  query: { afterSeq: number; limit: number; types?: string[] | undefined; runId?: string | undefined },
+): Promise<StoredEvent[]> {
+  let q = db.selectFrom("events").selectAll().where("seq", ">", query.afterSeq).orderBy("seq").limit(query.limit);
+  if (query.types && query.types.length > 0) q = q.where("type", "in", query.types);
+  if (query.runId !== undefined) q = q.where("run_id", "=", query.runId);
+  return (await q.execute()).map(toStoredEvent);
+}
