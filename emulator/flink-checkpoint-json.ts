@@ -20,7 +20,8 @@ function completed(job: FlinkJob, id: number, at: number, savepoint: string | nu
     id,
     status: "COMPLETED",
     is_savepoint: savepoint !== null,
-    savepointFormat: savepoint !== null ? "CANONICAL" : null,
+    // Only savepoints carry a format; the field is left out otherwise rather than sent as null.
+    ...(savepoint !== null ? { savepointFormat: "CANONICAL" } : {}),
     trigger_timestamp: at - 40,
     latest_ack_timestamp: at,
     checkpointed_size: STATE_SIZE,
