@@ -28,7 +28,7 @@ export function amServerFactory(model: EmulatorModel, flinkApp: Hono<FlinkEnv>, 
           const path = stripVersionPrefix(url.pathname);
           return throughUpstream(
             { faults: model.faults, counter: model.counter, stopSignal: model.stopController.signal },
-            { keys: [`am:${app.id}`], method: req.method, path: url.pathname, incoming: env.incoming, renderError: () => flinkInternalError("Emulated JobManager failure") },
+            { keys: [`am:${app.id}`], method: req.method, path: url.pathname, incoming: env.incoming, renderError: (status: number) => flinkInternalError("Emulated JobManager failure", status) },
             async () => flinkApp.fetch(req, { ...env, path, uri: path + url.search, cluster, model }),
           );
         },

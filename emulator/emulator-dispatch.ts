@@ -51,7 +51,7 @@ export function createDispatch(deps: DispatchDeps) {
       const cluster = model.sessions.get(name);
       if (!cluster) return new Response(`No emulated session cluster named ${name}`, { status: 404 });
       const path = stripVersionPrefix(rest || "/");
-      const call = { keys: [`session:${name}`], method: req.method, path: rest, incoming: env.incoming, renderError: () => flinkInternalError("Emulated JobManager failure") };
+      const call = { keys: [`session:${name}`], method: req.method, path: rest, incoming: env.incoming, renderError: (status: number) => flinkInternalError("Emulated JobManager failure", status) };
       return throughUpstream(upstream, call, async () => {
         // A cluster stopped with DELETE /cluster refuses connections.
         if (cluster.goneAt !== null) return resetConnection(env.incoming);
@@ -68,7 +68,7 @@ export function createDispatch(deps: DispatchDeps) {
       return throughUpstream(upstream, call, async () => {
         if (!proxy) return deps.rmApp.fetch(req, rmEnv);
         const appId = proxy[1]!;
-        const amCall = { keys: [`am:${appId}`], method: req.method, path: proxy[2] ?? "/", incoming: env.incoming, renderError: () => flinkInternalError("Emulated JobManager failure") };
+        const amCall = { keys: [`am:${appId}`], method: req.method, path: proxy[2] ?? "/", incoming: env.incoming, renderError: (status: number) => flinkInternalError("Emulated JobManager failure", status) };
         return throughUpstream(upstream, amCall, () => proxyToAm(rmEnv, req, appId, proxy[2] ?? "", deps.flinkApp));
       });
     }

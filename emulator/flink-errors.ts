@@ -51,10 +51,10 @@ export function flinkBadParameter(name: string, value: string): Response {
   );
 }
 
-/** Unexpected exceptions: 500 with two strings. */
-export function flinkInternalError(detail: string): Response {
+/** Unexpected exceptions: 500 with two strings (an injected fault may choose another 5xx). */
+export function flinkInternalError(detail: string, status = 500): Response {
   return flinkJson(
     { errors: ["Internal server error.", `<Exception on server side:\n${detail}\nEnd of exception on server side>`] },
-    500,
+    status,
   );
 }

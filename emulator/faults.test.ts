@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "./clock.ts";
+import { startEmulator, type Emulator } from "./emulator.ts";
+import { getJson, hexId, postJson, runJar, uploadJar } from "./test-helpers.ts";
+
+describe("fault injection, History Server lag and request counters", () => {
+  const clock = new ManualClock();
+  let emulator: Emulator;
+  let base: string;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ clock, historyServer: { lagMs: 15_000 } });
+    base = emulator.sessionClusterUrl("default");
+  });
+  afterAll(() => emulator.stop());
+
+  it("injects 5xx in the upstream's own shape, resets, hangs and latency; `times` limits them", async () => {
+    emulator.control.setFault("session:default", { status: 503, times: 1 });
+    const failed = await getJson(`${base}/overview`);
+    expect(failed.status).toBe(503);
+    expect(failed.body.errors[0]).toBe("Internal server error.");
+    expect((await getJson(`${base}/overview`)).status).toBe(200);
+
+    emulator.control.setFault("rm", { status: 503 });
+    expect((await getJson(`${emulator.rmUrls[0]}/ws/v1/cluster/info`)).body.RemoteException).toBeDefined();
+    emulator.control.clearFaults("rm");
+
+    emulator.control.setFault("history", { reset: true });
+    await expect(fetch(`${emulator.historyServerUrl}/jobs/overview`)).rejects.toThrow();
+    emulator.control.setFault("history", { hang: true });
+    await expect(fetch(`${emulator.historyServerUrl}/jobs/overview`, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    emulator.control.setFault("history", { latencyMs: 150, times: 1 });
+    const started = performance.now();
+    expect((await getJson(`${emulator.historyServerUrl}/jobs/overview`)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    emulator.control.clearFaults();
+  });
+
+  it("a finished job reaches the History Server only after the lag; HS has no /v1 and no writes", async () => {
+    const jar = await uploadJar(base);
+    const jobId = hexId(0xc1);
+    await runJar(base, jar, { entryClass: "com.acme.BatchJob", jobId, programArgsList: ["--emulator.runMs=1000"] });
+    await emulator.control.advance(1_000);
+    expect((await getJson(`${base}/jobs/${jobId}`)).body.state).toBe("FINISHED");
+    expect(await getJson(`${emulator.historyServerUrl}/jobs/${jobId}`)).toMatchObject({ status: 404, body: { errors: ["File not found."] } });
+    await emulator.control.advance(15_000);
+    const archived = await getJson(`${emulator.historyServerUrl}/jobs/${jobId}`);
+    expect(archived.body.state).toBe("FINISHED");
+    expect(archived.headers.get("cache-control")).toBe("private, max-age=300");
+    expect((await getJson(`${emulator.historyServerUrl}/jobs/overview`)).body.jobs.map((j: { jid: string }) => j.jid)).toEqual([jobId]);
+    expect((await getJson(`${emulator.historyServerUrl}/v1/jobs/overview`)).status).toBe(404);
+    expect((await postJson(`${emulator.historyServerUrl}/jobs/overview`, {})).body).toEqual({ errors: ["Not found: /jobs/overview"] });
+    const cached = await fetch(`${emulator.historyServerUrl}/jobs/overview`, { headers: { "If-Modified-Since": archived.headers.get("last-modified")! } });
+    expect(cached.status).toBe(304);
+  });
+
+  it("proxy 404 for a live application, RM forgetting apps, and per-upstream counters", async () => {
+    const user = "?user.name=t";
+    const rm = emulator.rmUrls[0];
+    const appId = (await postJson(`${rm}/ws/v1/cluster/apps/new-application${user}`, {})).body["application-id"];
+    const command = `java org.apache.flink.yarn.entrypoint.YarnApplicationClusterEntryPoint -D$internal.pipeline.job-id=${hexId(0xc2)} -D$internal.application.main=com.acme.BatchJob`;
+    await postJson(`${rm}/ws/v1/cluster/apps${user}`, { "application-id": appId, "am-container-spec": { commands: { command } } });
+    await emulator.control.advance(100);
+    expect(emulator.control.app(appId)).toMatchObject({ state: "RUNNING", jobId: hexId(0xc2) });
+    expect((await getJson(`${rm}/proxy/${appId}/jobs/overview`)).status).toBe(200);
+    emulator.control.setProxyNotFound(appId, true);
+    expect((await getJson(`${rm}/proxy/${appId}/jobs/overview`)).status).toBe(404);
+    emulator.control.setProxyNotFound(appId, false);
+
+    await emulator.control.advance(1_100);
+    expect(emulator.control.app(appId)).toMatchObject({ state: "FINISHED", finalStatus: "SUCCEEDED" });
+    expect(emulator.control.forgetApps({ ids: [appId] })).toEqual([appId]);
+    expect((await getJson(`${rm}/ws/v1/cluster/apps/${appId}`)).status).toBe(404);
+
+    const counters = (await getJson(`${emulator.url}/_emulator/counters`)).body.counters;
+    expect(counters[`proxy:${appId}`].total).toBe(2);
+    expect(counters["session:default"].byRoute["GET /jobs/:id"]).toBeGreaterThanOrEqual(1);
+  });
+
+  it("control routes drive jobs over HTTP", async () => {
+    const jar = await uploadJar(base);
+    const jobId = hexId(0xc3);
+    await runJar(base, jar, { entryClass: "com.acme.Stream", jobId });
+    const control = `${emulator.url}/_emulator`;
+    expect((await postJson(`${control}/jobs/${jobId}/restart`, { message: "boom" })).body).toMatchObject({ state: "RESTARTING", restarts: 1 });
+    await emulator.control.advance(100);
+    expect((await postJson(`${control}/jobs/${jobId}/fail`, {})).body.state).toBe("FAILED");
+    expect((await postJson(`${control}/jobs/${jobId}/fail`, {})).status).toBe(400);
+    expect((await getJson(`${control}/jobs?cluster=default`)).body.jobs.length).toBeGreaterThanOrEqual(2);
+    expect((await postJson(`${control}/faults/am`, { status: 500 }, "PUT")).status).toBe(200);
+    expect((await getJson(`${control}/faults`)).body.faults).toEqual({ am: { status: 500 } });
+  });
+});
