@@ -32,7 +32,14 @@ export interface Submission {
 }
 
 export type Lookup =
-  | { found: true; yarnApplicationId?: string; flinkState?: string }
+  | {
+      found: true;
+      yarnApplicationId?: string;
+      flinkState?: string;
+      /** YARN runs: the application's state and finalStatus as the RM reports them. */
+      yarnState?: string;
+      yarnFinalStatus?: string;
+    }
   | { found: false };
 
 export interface Launcher {
