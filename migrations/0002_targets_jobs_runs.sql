@@ -74,6 +74,10 @@ CREATE TABLE runs (
   ended_at              timestamptz,
   updated_at            timestamptz NOT NULL DEFAULT now(),
   unseen_since          timestamptz,
+  -- The replica submitting (or re-checking) this run, until when: a claim
+  -- that expires because its replica died lets another one take over.
+  claimed_by            text,
+  claimed_until         timestamptz,
   FOREIGN KEY (job_name, job_version) REFERENCES job_versions (job_name, version)
 );
 CREATE INDEX runs_by_state ON runs (state, id);
@@ -81,6 +85,7 @@ CREATE INDEX runs_by_job ON runs (job_name, id);
 CREATE INDEX runs_by_target ON runs (target, id);
 CREATE INDEX runs_labels ON runs USING gin (labels jsonb_path_ops);
 CREATE INDEX runs_active ON runs (target) WHERE state NOT IN ('FINISHED', 'FAILED', 'CANCELED');
+CREATE INDEX runs_unsubmitted ON runs (claimed_until) WHERE state IN ('PENDING', 'SUBMITTING');
 CREATE UNIQUE INDEX runs_yarn_application ON runs (yarn_application_id) WHERE yarn_application_id IS NOT NULL;
 
 -- Asynchronous actions on a run (savepoint, stop-with-savepoint, cancel).

@@ -64,6 +64,7 @@ export const configSchema = z.object({
   }),
   REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
   BODY_LIMIT: byteSize("1mb"),
+  ARTIFACT_MAX_SIZE: byteSize("512mb"),
   IDEMPOTENCY_TTL: duration("24h"),
   IDEMPOTENCY_LOCK_TIMEOUT: duration("60s"),
   SHUTDOWN_TIMEOUT: duration("25s"),
@@ -73,6 +74,8 @@ export const configSchema = z.object({
   MONITOR_BACKOFF_MAX: duration("2m"),
   MONITOR_LEASE_DURATION: duration("30s"),
   UPSTREAM_TIMEOUT: duration("10s"),
+  SUBMISSION_CLAIM_TIMEOUT: duration("2m"),
+  RECOVERY_INTERVAL: duration("5s"),
 });
 
 export type Config = z.output<typeof configSchema>;

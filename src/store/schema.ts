@@ -113,6 +113,8 @@ export interface RunsTable {
   ended_at: Timestamp | null;
   updated_at: DefaultedTimestamp;
   unseen_since: Timestamp | null;
+  claimed_by: string | null;
+  claimed_until: Timestamp | null;
 }
 
 export interface OperationsTable {

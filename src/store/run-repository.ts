@@ -1,0 +1,201 @@
+import type { Kysely, Selectable, Updateable } from "kysely";
+import type { Run, RunSpec } from "../domain/run.ts";
+import type { FinalStateSource, RunMode, RunState } from "../domain/run-state.ts";
+import type { Database, RunsTable } from "./schema.ts";
+
+export function toRun(row: Selectable<RunsTable>): Run {
+  return {
+    id: row.id,
+    jobName: row.job_name,
+    jobVersion: row.job_version,
+    target: row.target,
+    mode: row.mode as RunMode,
+    spec: row.spec as unknown as RunSpec,
+    state: row.state as RunState,
+    flinkState: row.flink_state,
+    flinkJobId: row.flink_job_id,
+    yarn: {
+      applicationId: row.yarn_application_id,
+      tag: row.yarn_tag,
+      state: row.yarn_state,
+      finalStatus: row.yarn_final_status,
+      diagnostics: row.yarn_diagnostics,
+      amAddress: row.yarn_am_address,
+    },
+    jarId: row.jar_id,
+    finalStateSource: row.final_state_source as FinalStateSource | null,
+    restarts: row.restarts,
+    lastSavepoint: row.last_savepoint,
+    lastCheckpoint: row.last_checkpoint as Run["lastCheckpoint"],
+    failureCause: row.failure_cause,
+    callbackUrl: row.callback_url,
+    labels: row.labels,
+    createdAt: row.created_at,
+    submittedAt: row.submitted_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    updatedAt: row.updated_at,
+    unseenSince: row.unseen_since,
+  };
+}
+
+/** The columns a change to a run may set (everything but its identity). */
+export type RunPatch = Partial<{
+  state: RunState;
+  flinkState: string | null;
+  yarnApplicationId: string | null;
+  yarnState: string | null;
+  yarnFinalStatus: string | null;
+  yarnDiagnostics: string | null;
+  yarnAmAddress: string | null;
+  jarId: string | null;
+  finalStateSource: FinalStateSource | null;
+  restarts: number;
+  lastSavepoint: string | null;
+  lastCheckpoint: Run["lastCheckpoint"];
+  failureCause: string | null;
+  plan: Record<string, unknown> | null;
+  submittedAt: Date | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  unseenSince: Date | null;
+}>;
+
+const COLUMN: { [K in keyof Required<RunPatch>]: keyof RunsTable } = {
+  state: "state",
+  flinkState: "flink_state",
+  yarnApplicationId: "yarn_application_id",
+  yarnState: "yarn_state",
+  yarnFinalStatus: "yarn_final_status",
+  yarnDiagnostics: "yarn_diagnostics",
+  yarnAmAddress: "yarn_am_address",
+  jarId: "jar_id",
+  finalStateSource: "final_state_source",
+  restarts: "restarts",
+  lastSavepoint: "last_savepoint",
+  lastCheckpoint: "last_checkpoint",
+  failureCause: "failure_cause",
+  plan: "plan",
+  submittedAt: "submitted_at",
+  startedAt: "started_at",
+  endedAt: "ended_at",
+  unseenSince: "unseen_since",
+};
+
+const JSON_COLUMNS = new Set(["last_checkpoint", "plan"]);
+
+export function toRunUpdate(patch: RunPatch, at: Date): Updateable<RunsTable> {
+  const update: Record<string, unknown> = { updated_at: at };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const column = COLUMN[key as keyof RunPatch];
+    update[column] = JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value;
+  }
+  return update as Updateable<RunsTable>;
+}
+
+export async function insertRun(db: Kysely<Database>, run: Run, claim: { by: string; until: Date } | null): Promise<Run> {
+  const row = await db
+    .insertInto("runs")
+    .values({
+      id: run.id,
+      job_name: run.jobName,
+      job_version: run.jobVersion,
+      target: run.target,
+      mode: run.mode,
+      spec: JSON.stringify(run.spec),
+      state: run.state,
+      flink_job_id: run.flinkJobId,
+      yarn_tag: run.yarn.tag,
+      yarn_application_id: run.yarn.applicationId,
+      callback_url: run.callbackUrl,
+      labels: JSON.stringify(run.labels),
+      created_at: run.createdAt,
+      updated_at: run.updatedAt,
+      claimed_by: claim?.by ?? null,
+      claimed_until: claim?.until ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRun(row);
+}
+
+export async function findRun(db: Kysely<Database>, id: string): Promise<Run | undefined> {
+  const row = await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toRun(row);
+}
+
+export async function findRunPlan(db: Kysely<Database>, id: string): Promise<{ plan: Record<string, unknown> | null } | undefined> {
+  return db.selectFrom("runs").select("plan").where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * Applies `patch` only if the run is still in one of `from` (optimistic
+ * concurrency with the monitor and other replicas). Undefined when the run
+ * moved on meanwhile.
+ */
+export async function updateRunIf(
+  db: Kysely<Database>,
+  id: string,
+  from: readonly RunState[],
+  patch: RunPatch,
+  at: Date,
+): Promise<Run | undefined> {
+  const row = await db
+    .updateTable("runs")
+    .set(toRunUpdate(patch, at))
+    .where("id", "=", id)
+    .where("state", "in", from)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRun(row);
+}
+
+export interface RunFilter {
+  states?: RunState[] | undefined;
+  job?: string | undefined;
+  target?: string | undefined;
+  labels?: Record<string, string> | undefined;
+}
+
+/** Newest first; `before` is the last id of the previous page. */
+export async function listRuns(db: Kysely<Database>, filter: RunFilter, page: { limit: number; before: string | undefined }): Promise<Run[]> {
+  let query = db.selectFrom("runs").selectAll().orderBy("id", "desc").limit(page.limit);
+  if (filter.states && filter.states.length > 0) query = query.where("state", "in", filter.states);
+  if (filter.job !== undefined) query = query.where("job_name", "=", filter.job);
+  if (filter.target !== undefined) query = query.where("target", "=", filter.target);
+  if (filter.labels && Object.keys(filter.labels).length > 0) {
+    query = query.where("labels", "@>", JSON.stringify(filter.labels) as never);
+  }
+  if (page.before !== undefined) query = query.where("id", "<", page.before);
+  return (await query.execute()).map(toRun);
+}
+
+/** Takes the submission claim of a run when nobody holds it (or the holder's claim expired). */
+export async function claimRun(db: Kysely<Database>, id: string, by: string, now: Date, until: Date): Promise<Run | undefined> {
+  const row = await db
+    .updateTable("runs")
+    .set({ claimed_by: by, claimed_until: until })
+    .where("id", "=", id)
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now), eb("claimed_by", "=", by)]))
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRun(row);
+}
+
+export async function releaseRunClaim(db: Kysely<Database>, id: string, by: string): Promise<void> {
+  await db.updateTable("runs").set({ claimed_by: null, claimed_until: null }).where("id", "=", id).where("claimed_by", "=", by).execute();
+}
+
+/** Runs whose submission never completed and that nobody is working on. */
+export async function listUnsubmittedRuns(db: Kysely<Database>, now: Date, limit: number): Promise<Run[]> {
+  const rows = await db
+    .selectFrom("runs")
+    .selectAll()
+    .where("state", "in", ["PENDING", "SUBMITTING"])
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map(toRun);
+}
