@@ -153,4 +153,22 @@ export interface Database {
   runs: RunsTable;
   operations: OperationsTable;
   events: EventsTable;
+  target_leases: TargetLeasesTable;
+  target_health: TargetHealthTable;
+}
+
+export interface TargetLeasesTable {
+  target: string;
+  holder: string;
+  expires_at: Timestamp;
+}
+
+export interface TargetHealthTable {
+  target: string;
+  consecutive_failures: number;
+  error_count: number;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  updated_at: DefaultedTimestamp;
 }
