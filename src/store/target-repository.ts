@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { TERMINAL_STATES } from "../domain/run-state.ts";
 import { type Target, targetSchema } from "../domain/target.ts";
 import type { Database, TargetsTable } from "./schema.ts";
 
@@ -29,8 +30,11 @@ export async function insertTarget(db: Kysely<Database>, target: Target, at: Dat
   return row && toStoredTarget(row);
 }
 
-export async function findTarget(db: Kysely<Database>, name: string): Promise<StoredTarget | undefined> {
-  const row = await db.selectFrom("targets").selectAll().where("name", "=", name).executeTakeFirst();
+/** `forUpdate` locks the row until the surrounding transaction ends (read-modify-write). */
+export async function findTarget(db: Kysely<Database>, name: string, options: { forUpdate?: boolean } = {}): Promise<StoredTarget | undefined> {
+  let query = db.selectFrom("targets").selectAll().where("name", "=", name);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row && toStoredTarget(row);
 }
 
@@ -53,4 +57,34 @@ export async function updateTarget(db: Kysely<Database>, target: Target, at: Dat
 export async function deleteTarget(db: Kysely<Database>, name: string): Promise<boolean> {
   const result = await db.deleteFrom("targets").where("name", "=", name).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** Runs on this target that have not reached a terminal state (LOST counts: the job may still be running). */
+export async function countActiveRuns(db: Kysely<Database>, target: string): Promise<number> {
+  const row = await db
+    .selectFrom("runs")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("target", "=", target)
+    .where("state", "not in", TERMINAL_STATES)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Deletes a target that no active run uses. The target row is locked first so
+ * two deletes (or a delete and an update) serialize; the check and the delete
+ * see the same runs.
+ */
+export async function deleteIdleTarget(
+  db: Kysely<Database>,
+  name: string,
+): Promise<{ kind: "deleted" } | { kind: "not-found" } | { kind: "in-use"; activeRuns: number }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("targets").select("name").where("name", "=", name).forUpdate().executeTakeFirst();
+    if (!row) return { kind: "not-found" as const };
+    const activeRuns = await countActiveRuns(trx, name);
+    if (activeRuns > 0) return { kind: "in-use" as const, activeRuns };
+    await trx.deleteFrom("targets").where("name", "=", name).execute();
+    return { kind: "deleted" as const };
+  });
 }
