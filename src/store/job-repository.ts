@@ -62,7 +62,7 @@ export async function saveJob(
     if (existing && existing.deleted_at === null) {
       if (mode === "create") return undefined;
       const latest = await findJobVersion(trx, name, existing.latest_version);
-      if (latest && JSON.stringify(latest.spec) === JSON.stringify(spec)) return { job: latest, created: false, changed: false };
+      if (latest && canonicalJson(latest.spec) === canonicalJson(spec)) return { job: latest, created: false, changed: false };
     }
     const version = existing ? existing.latest_version + 1 : 1;
     if (existing) {
@@ -75,6 +75,30 @@ export async function saveJob(
     if (!job) throw new Error(`job ${name} v${version} vanished inside its transaction`);
     return { job, created: !existing || existing.deleted_at !== null, changed: true };
   });
+}
+
+/** Every version of a job, newest first; `before` is the version the previous page ended with. */
+export async function listJobVersions(
+  db: Kysely<Database>,
+  name: string,
+  page: { limit: number; before: number | undefined },
+): Promise<JobVersion[]> {
+  let query = baseQuery(db).where("v.job_name", "=", name).orderBy("v.version", "desc").limit(page.limit);
+  if (page.before !== undefined) query = query.where("v.version", "<", page.before);
+  return (await query.execute()).map(toJobVersion);
+}
+
+/**
+ * JSON with object keys sorted. jsonb hands objects back with its own key
+ * order (shorter keys first), so a stored spec and the same spec as sent
+ * differ in JSON.stringify order once labels or flinkConfig hold two keys.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 export async function deleteJob(db: Kysely<Database>, name: string, at: Date): Promise<boolean> {
