@@ -109,12 +109,38 @@ export function parseAmCommand(command: string): { entrypoint: FlinkEntrypoint |
 export function parseConfigList(value: string | undefined): string[] {
   if (value === undefined || value === "") return [];
   const trimmed = value.trim();
-  if (!trimmed.startsWith("[")) return trimmed.split(";");
+  if (!trimmed.startsWith("[")) return splitLegacyList(trimmed);
   const out: string[] = [];
   for (const m of trimmed.slice(1, -1).matchAll(/\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^,]+?))\s*(?:,|$)/g)) {
     const item = m[1]?.replace(/\\(.)/g, "$1") ?? m[2] ?? m[3];
     if (item !== undefined && !(m[0].trim() === "" && item === "")) out.push(item);
   }
+  return out;
+}
+
+/**
+ * The legacy list syntax (StructuredOptionsSplitter): `;`-separated, an item may be quoted with
+ * `'` or `"`, a quote inside a quoted item is doubled (`'it''s'`).
+ */
+function splitLegacyList(value: string): string[] {
+  const out: string[] = [];
+  let item = "";
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if ((ch === "'" || ch === '"') && item === "") {
+      let j = i + 1;
+      for (; j < value.length; j++) {
+        if (value[j] !== ch) item += value[j];
+        else if (value[j + 1] === ch) item += value[++j];
+        else break;
+      }
+      i = j;
+    } else if (ch === ";") {
+      out.push(item);
+      item = "";
+    } else item += ch;
+  }
+  out.push(item);
   return out;
 }
 

@@ -50,6 +50,7 @@ describe("yarn run config", () => {
     expect(encodeConfigList(items, "2.0.0")).toBe(`["--sql", "SELECT 'a'; SELECT \\"b\\"", "plain"]`);
     expect(parseConfigList(encodeConfigList(items, "2.0.0"))).toEqual(items);
     expect(encodeConfigList(["a b", "c;d", "it's"], "1.18.1")).toBe("a b;'c;d';'it''s'");
+    expect(parseConfigList(encodeConfigList(items, "1.18.1"))).toEqual(items);
   });
 });
 

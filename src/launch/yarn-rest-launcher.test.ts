@@ -32,12 +32,12 @@ async function launch(spec: Parameters<typeof makeRun>[1]) {
 
 describe("yarn-rest launcher (application mode)", () => {
   it("reserves the application id, then deploys the job under the pre-assigned job id and the run's tag", async () => {
-    const { run, submission } = await launch({ entryClass: "com.acme.Orders", args: ["--topic", "orders eu"], parallelism: 3 });
+    const { run, submission } = await launch({ entryClass: "com.acme.Orders", args: ["--topic", "orders; eu"], parallelism: 3 });
     expect(submission).toEqual({ flinkJobId: run.flinkJobId, yarnApplicationId: run.yarn.applicationId });
     await env.emu.control.advance(200);
     const app = env.emu.control.app(run.yarn.applicationId!);
     expect(app).toMatchObject({ type: "Apache Flink", name: "orders", tags: [run.yarn.tag], state: "RUNNING", jobId: run.flinkJobId });
-    expect(env.emu.control.job(run.flinkJobId)).toMatchObject({ entryClass: "com.acme.Orders", args: ["--topic", "orders eu"], state: "RUNNING" });
+    expect(env.emu.control.job(run.flinkJobId)).toMatchObject({ entryClass: "com.acme.Orders", args: ["--topic", "orders; eu"], state: "RUNNING" });
     const { app: rmApp } = await clients.yarn(env.yarn).getApp(run.yarn.applicationId!);
     expect(rmApp.queue).toBe("default");
     expect(rmApp.allocatedMB).toBe(1600);
