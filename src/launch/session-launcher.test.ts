@@ -89,6 +89,24 @@ describe("session launcher", () => {
     expect(env.emu.control.job(run.flinkJobId)).toBeUndefined();
   });
 
+  it("sends the run's Flink config to 1.17+ clusters and refuses it, before running anything, on older ones", async () => {
+    const launcher = createSessionLauncher({ clients, jarCache: new InMemoryJarCache() });
+    const config = { "pipeline.name": "with-config" };
+    const run = makeRun("session", { artifact: { kind: "uri", uri: env.jarUri }, flinkConfig: config });
+    await launcher.submit({ run, target: env.session, artifactPath: null });
+    expect(env.emu.control.job(run.flinkJobId)?.name).toBe("with-config");
+
+    const oldUrl = env.emu.control.addSessionCluster("old", "1.16.3");
+    const old = { ...env.session, name: "old", restUrl: oldUrl };
+    const refused = makeRun("session", { artifact: { kind: "uri", uri: env.jarUri }, flinkConfig: config });
+    await expect(launcher.submit({ run: refused, target: old, artifactPath: null })).rejects.toMatchObject({
+      status: 409,
+      type: "upstream-operation-unsupported",
+      message: expect.stringContaining("added in 1.17"),
+    });
+    expect(env.emu.control.job(refused.flinkJobId)).toBeUndefined();
+  });
+
   it("find(): found with the Flink state, not found on 404, throws on a transport fault", async () => {
     const launcher = createSessionLauncher({ clients, jarCache: new InMemoryJarCache() });
     const run = makeRun("session", { artifact: { kind: "uri", uri: env.jarUri } });
