@@ -25,8 +25,8 @@ export function createArtifactService(deps: { db: Kysely<Database>; clock: Clock
      * the file is in place, so a stored artifact always has its jar; the same
      * bytes again give back the existing artifact (`created: false`).
      */
-    async upload(body: Readable, headers: { contentType: string | undefined; contentLength: string | undefined }) {
-      const jar = await receiveJarUpload({ body, headers, dataDir: deps.dataDir, maxBytes: deps.maxUploadBytes });
+    async upload(openBody: () => Readable, headers: { contentType: string | undefined; contentLength: string | undefined }) {
+      const jar = await receiveJarUpload({ openBody, headers, dataDir: deps.dataDir, maxBytes: deps.maxUploadBytes });
       try {
         await commitArtifactFile(deps.dataDir, jar.tempPath, jar.sha256);
       } catch (error) {

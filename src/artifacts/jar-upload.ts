@@ -38,7 +38,8 @@ export function payloadTooLarge(maxBytes: number): GatewayError {
  * caller owns it (commit or discard).
  */
 export async function receiveJarUpload(opts: {
-  body: Readable;
+  /** Called only once the headers are accepted: a JSON body may already have been read by then. */
+  openBody: () => Readable;
   headers: { contentType: string | undefined; contentLength: string | undefined };
   dataDir: string;
   maxBytes: number;
@@ -48,11 +49,19 @@ export async function receiveJarUpload(opts: {
 
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { "content-type": opts.headers.contentType ?? "" }, limits: { files: 1, fileSize: opts.maxBytes, parts: 8 } });
+    // Browsers and curl send file names as raw UTF-8, not RFC 2231-encoded; busboy would read them as latin1.
+    parser = busboy({
+      headers: { "content-type": opts.headers.contentType ?? "" },
+      defParamCharset: "utf8",
+      limits: { files: 1, fileSize: opts.maxBytes, parts: 8 },
+    });
   } catch (error) {
     throw new GatewayError({ status: 415, type: "unsupported-media-type", title: "Unsupported media type", detail: `expected multipart/form-data with a boundary: ${(error as Error).message}` });
   }
 
+  // Made before parsing so the file stream is piped in the same tick it appears: a stream left
+  // without a listener while a directory is created would turn a truncated body into an uncaught error.
+  const tempPath = await newTempPath(opts.dataDir);
   const issues: FieldIssue[] = [];
   let tooLarge = false;
   let upload: Promise<WrittenFile> | undefined;
@@ -65,7 +74,7 @@ export async function receiveJarUpload(opts: {
     stream.once("limit", () => {
       tooLarge = true;
     });
-    upload = writeTemp(stream, opts.dataDir, info.filename);
+    upload = writeTemp(stream, tempPath, info.filename);
     // Rejections are collected below; keep this one from being reported as unhandled meanwhile.
     upload.catch(() => undefined);
   });
@@ -77,7 +86,7 @@ export async function receiveJarUpload(opts: {
 
   let malformed: Error | undefined;
   try {
-    await pipeline(opts.body, parser);
+    await pipeline(opts.openBody(), parser);
   } catch (error) {
     malformed = error as Error;
   }
@@ -86,7 +95,7 @@ export async function receiveJarUpload(opts: {
     return undefined;
   });
   const fail = async (error: GatewayError): Promise<never> => {
-    if (received) await discardTempFile(received.tempPath);
+    await discardTempFile(tempPath);
     throw error;
   };
   if (tooLarge) return fail(payloadTooLarge(opts.maxBytes));
@@ -99,8 +108,7 @@ export async function receiveJarUpload(opts: {
   return jar;
 }
 
-async function writeTemp(stream: Readable, dataDir: string, fileName: string | undefined): Promise<WrittenFile> {
-  const tempPath = await newTempPath(dataDir);
+async function writeTemp(stream: Readable, tempPath: string, fileName: string | undefined): Promise<WrittenFile> {
   const hash = createHash("sha256");
   let sizeBytes = 0;
   let head = Buffer.alloc(0);

@@ -1,0 +1,46 @@
+import { type FieldIssue, ValidationError } from "../../domain/errors.ts";
+import { applyMergePatch, isJsonObject, type JsonObject } from "../../domain/merge-patch.ts";
+import { type Target, targetSchema } from "../../domain/target.ts";
+import { fieldIssues } from "../validation.ts";
+
+/** What the API shows instead of a header value: they are credentials. */
+export const REDACTED = "[redacted]";
+
+const IMMUTABLE = ["name", "kind"] as const;
+
+/**
+ * Applies a JSON merge patch (RFC 7396) to a stored target and validates the
+ * result with the same schema as a new target, so a patch can never store a
+ * target that POST would refuse. Errors name fields as `body.<path>`.
+ *
+ * Clients only ever see header values as "[redacted]", so a client that sends
+ * back what it read (GET, edit, PATCH) must not overwrite the secret with that
+ * placeholder: "[redacted]" for a stored header keeps its value.
+ */
+export function applyTargetPatch(current: Target, patch: JsonObject): Target {
+  const issues: FieldIssue[] = [];
+  for (const field of IMMUTABLE) {
+    if (field in patch && patch[field] !== current[field]) issues.push({ field: `body.${field}`, message: "cannot be changed; create a new target instead" });
+  }
+  let effective = patch;
+  const headers = patch.headers;
+  if (isJsonObject(headers)) {
+    const stored = current.kind === "session" ? current.headers : {};
+    const kept: JsonObject = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== REDACTED) kept[name] = value;
+      else if (!(name in stored)) issues.push({ field: `body.headers.${name}`, message: `is '${REDACTED}' but no such header is stored; send its value` });
+    }
+    effective = { ...patch, headers: kept };
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  const parsed = targetSchema.safeParse(applyMergePatch(current, effective));
+  if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error, "body"));
+  return parsed.data;
+}
+
+/** The target as the API shows it: header values hidden. */
+export function redactTarget(target: Target): Target {
+  if (target.kind !== "session") return target;
+  return { ...target, headers: Object.fromEntries(Object.keys(target.headers).map((name) => [name, REDACTED])) };
+}
