@@ -1,10 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
+import { createArtifactService } from "./artifacts/artifact-service.ts";
 import { createTokenService } from "./auth/token-service.ts";
 import type { Config } from "./config/config.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createApp } from "./http/app.ts";
 import type { Readiness } from "./http/routes/health.ts";
+import { createJobService } from "./jobs/job-service.ts";
 import { createLogger, type Logger, redactUrl } from "./logging/logger.ts";
 import { IntervalLoop } from "./runtime/interval-loop.ts";
 import { type DatabaseHandle, openDatabase, pingDatabase } from "./store/database.ts";
@@ -17,6 +19,7 @@ import {
 import { createMetrics } from "./metrics/metrics.ts";
 import { isMigrated, migrate, readMigrations } from "./store/migrator.ts";
 import { countRunsByState, eventLogStats } from "./store/stats-repository.ts";
+import { createTargetService } from "./targets/target-service.ts";
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -59,6 +62,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const { db } = database;
   const idempotencyOptions = { ttlMs: config.IDEMPOTENCY_TTL, lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT };
   const tokens = createTokenService({ db, clock, bootstrapAdminToken: config.BOOTSTRAP_ADMIN_TOKEN });
+  const targets = createTargetService({ db, clock });
+  const jobs = createJobService({ db, clock });
+  const artifacts = createArtifactService({ db, clock, dataDir: config.DATA_DIR, maxUploadBytes: config.ARTIFACT_MAX_SIZE });
 
   async function readiness(): Promise<Readiness> {
     try {
@@ -90,6 +96,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     readiness,
     metrics,
     bodyLimitBytes: config.BODY_LIMIT,
+    targets,
+    jobs,
+    artifacts,
     idempotency: {
       claim: (request) => claimIdempotencyKey(db, request, clock.now(), idempotencyOptions),
       complete: (request, response) => completeIdempotencyKey(db, request, response),

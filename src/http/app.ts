@@ -1,17 +1,24 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import type { ArtifactService } from "../artifacts/artifact-service.ts";
 import type { TokenService } from "../auth/token-service.ts";
 import type { Clock } from "../domain/clock.ts";
 import { GatewayError, NotFoundError } from "../domain/errors.ts";
+import type { JobService } from "../jobs/job-service.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { TargetService } from "../targets/target-service.ts";
 import type { AppEnv } from "./env.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { limitBody, requireJsonBody } from "./middleware/body-guard.ts";
 import { idempotency, type IdempotencyStore } from "./middleware/idempotency.ts";
 import { type RequestRecord, requestContext } from "./middleware/request-context.ts";
 import { problemResponse, toGatewayError } from "./problem.ts";
+import { artifactRoutes } from "./routes/artifacts.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { targetRoutes } from "./routes/targets.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { validationHook } from "./validation.ts";
 
@@ -29,6 +36,9 @@ export interface AppDeps {
   readiness: () => Promise<Readiness>;
   metrics?: MetricsEndpoint;
   bodyLimitBytes: number;
+  targets: TargetService;
+  jobs: JobService;
+  artifacts: ArtifactService;
 }
 
 export const OPENAPI_INFO = {
@@ -43,6 +53,20 @@ export const OPENAPI_INFO = {
 
 /** Paths whose POST takes multipart/form-data instead of JSON. */
 const MULTIPART_PATHS = [/^\/v1\/artifacts$/];
+
+function isMultipartUpload(c: Context<AppEnv>): boolean {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  return type === "multipart/form-data" && MULTIPART_PATHS.some((p) => p.test(c.req.path));
+}
+
+/**
+ * Uploads stream to disk under their own limit (ARTIFACT_MAX_SIZE). The JSON
+ * body limit and the Idempotency-Key hash would both hold the whole body in
+ * memory first; uploads are content-addressed, so a retry is already safe.
+ */
+function unlessUpload(middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return (c, next) => (isMultipartUpload(c) ? next() : middleware(c, next));
+}
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -70,12 +94,15 @@ export function createApp(deps: AppDeps) {
         ),
     }),
   );
-  app.use("*", limitBody(deps.bodyLimitBytes), requireJsonBody({ multipartPaths: MULTIPART_PATHS }));
-  app.use("/v1/*", authenticate(deps.tokens), idempotency(deps.idempotency));
+  app.use("*", unlessUpload(limitBody(deps.bodyLimitBytes)), requireJsonBody({ multipartPaths: MULTIPART_PATHS }));
+  app.use("/v1/*", authenticate(deps.tokens), unlessUpload(idempotency(deps.idempotency)));
 
   app.route("/", healthRoutes({ readiness: deps.readiness }));
   app.route("/", docsRoutes());
   app.route("/", tokenRoutes({ tokens: deps.tokens, clock: deps.clock }));
+  app.route("/", targetRoutes({ targets: deps.targets }));
+  app.route("/", jobRoutes({ jobs: deps.jobs }));
+  app.route("/", artifactRoutes({ artifacts: deps.artifacts }));
   const metrics = deps.metrics;
   if (metrics) {
     app.get("/metrics", async (c) => c.body(await metrics.render(), 200, { "content-type": metrics.contentType }));

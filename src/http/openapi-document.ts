@@ -18,6 +18,9 @@ export function generateOpenApiDocument() {
     idempotency: { claim: unavailable, complete: unavailable, release: unavailable },
     readiness: unavailable,
     bodyLimitBytes: 1,
+    targets: { create: unavailable, get: unavailable, list: unavailable, update: unavailable, delete: unavailable },
+    jobs: { create: unavailable, put: unavailable, get: unavailable, list: unavailable, versions: unavailable, delete: unavailable },
+    artifacts: { maxUploadBytes: 1, upload: unavailable, get: unavailable, list: unavailable, content: unavailable },
   });
   return openApiDocument(app);
 }
