@@ -4,6 +4,7 @@ import { createArtifactService } from "./artifacts/artifact-service.ts";
 import { createTokenService } from "./auth/token-service.ts";
 import type { Config } from "./config/config.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
+import { UpstreamError } from "./domain/errors.ts";
 import { createApp } from "./http/app.ts";
 import type { Readiness } from "./http/routes/health.ts";
 import { createJobService } from "./jobs/job-service.ts";
@@ -20,6 +21,18 @@ import { createMetrics } from "./metrics/metrics.ts";
 import { isMigrated, migrate, readMigrations } from "./store/migrator.ts";
 import { countRunsByState, eventLogStats } from "./store/stats-repository.ts";
 import { createTargetService } from "./targets/target-service.ts";
+import { artifactPath } from "./artifacts/artifact-store.ts";
+import { launcherFor } from "./launch/create-launcher.ts";
+import { createJobControl } from "./launch/job-control.ts";
+import { createLaunchClients } from "./launch/launch-clients.ts";
+import { defaultResourceStat } from "./launch/resource-stat.ts";
+import { createMonitor } from "./monitor/monitor.ts";
+import { createUpstreamSources } from "./monitor/upstream-sources.ts";
+import { createOperationService } from "./runs/operation-service.ts";
+import { createOperationWriter } from "./runs/operation-writer.ts";
+import { createRunService } from "./runs/run-service.ts";
+import { createRunWriter } from "./runs/run-writer.ts";
+import { createJarCache } from "./store/session-jar-repository.ts";
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -89,6 +102,60 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
   });
 
+  const clients = createLaunchClients({ http: { timeoutMs: config.UPSTREAM_TIMEOUT } });
+  const runWriter = createRunWriter({ db, clock, onTransition: (t) => metrics.recordTransition(t.from, t.to, t.run.target) });
+  const jarCache = createJarCache(db, clock);
+  const runs = createRunService({
+    db,
+    clock,
+    writer: runWriter,
+    logger: logger.child({ module: "runs" }),
+    launcherFor: (target, mode) =>
+      launcherFor(target, mode, {
+        clients,
+        jarCache,
+        cliTimeoutMs: config.FLINK_CLI_TIMEOUT,
+        stat: defaultResourceStat({ timeoutMs: config.UPSTREAM_TIMEOUT, ...(target.kind === "yarn" && target.webHdfsUrl ? { webHdfsUrl: target.webHdfsUrl } : {}) }),
+      }),
+    artifactPath: (sha256) => artifactPath(config.DATA_DIR, sha256),
+    replicaId: config.REPLICA_ID,
+    claimTimeoutMs: config.SUBMISSION_CLAIM_TIMEOUT,
+    onSubmitted: (record) => metrics.observeSubmission(record),
+  });
+  const operations = createOperationService({
+    db,
+    clock,
+    runs: runWriter,
+    operations: createOperationWriter({
+      db,
+      clock,
+      onEnded: (op) =>
+        metrics.observeOperation({ kind: op.kind, outcome: op.state === "SUCCEEDED" ? "succeeded" : "failed", seconds: (clock.now().getTime() - op.createdAt.getTime()) / 1000 }),
+    }),
+    control: createJobControl({ clients }),
+    logger: logger.child({ module: "operations" }),
+    timeoutMs: config.OPERATION_TIMEOUT,
+  });
+  const monitor = createMonitor({
+    db,
+    clock,
+    logger: logger.child({ module: "monitor" }),
+    sources: createUpstreamSources(clients, ({ target, upstream, ok, error }) =>
+      metrics.recordUpstreamRequest(ok ? { target, upstream, outcome: "success" } : { target, upstream, outcome: "error", kind: upstreamErrorKind(error) }),
+    ),
+    writer: runWriter,
+    replicaId: config.REPLICA_ID,
+    settings: {
+      pollIntervalMs: config.MONITOR_POLL_INTERVAL,
+      steadyEvery: config.MONITOR_STEADY_EVERY,
+      lostGraceMs: config.MONITOR_LOST_GRACE,
+      backoffMaxMs: config.MONITOR_BACKOFF_MAX,
+      leaseMs: config.MONITOR_LEASE_DURATION,
+      concurrency: config.MONITOR_CONCURRENCY,
+    },
+    observer: metrics,
+  });
+
   const app = createApp({
     logger,
     clock,
@@ -99,6 +166,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     targets,
     jobs,
     artifacts,
+    runs,
+    operations,
     idempotency: {
       claim: (request) => claimIdempotencyKey(db, request, clock.now(), idempotencyOptions),
       complete: (request, response) => completeIdempotencyKey(db, request, response),
@@ -116,6 +185,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       },
       logger,
     ),
+    new IntervalLoop("submission-recovery", config.RECOVERY_INTERVAL, async () => void (await runs.recover()), logger),
+    new IntervalLoop("operations", config.OPERATION_POLL_INTERVAL, () => operations.follow(), logger),
+    new IntervalLoop("monitor", config.MONITOR_POLL_INTERVAL, () => monitor.tick(), logger),
   ];
 
   let server: ServerType | undefined;
@@ -125,6 +197,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     database,
     logger,
     metrics,
+    runs,
+    operations,
+    monitor,
 
     async start(): Promise<{ url: string }> {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -143,6 +218,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       server = undefined;
       if (current) await closeServer(current, config.SHUTDOWN_TIMEOUT, logger);
       await Promise.all(loops.map((loop) => loop.stop()));
+      await monitor.release().catch((error: unknown) => logger.warn({ err: error }, "could not release target leases"));
+      await clients.close();
       if (ownsDatabase) await database.close();
       logger.info("flinkgate stopped");
     },
@@ -163,5 +240,28 @@ async function closeServer(server: ServerType, timeoutMs: number, logger: Logger
     await closed;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The bounded `kind` label of a failed upstream request. */
+function upstreamErrorKind(error: unknown): "timeout" | "connection" | "http_4xx" | "http_5xx" | "invalid_response" | "other" {
+  if (!(error instanceof UpstreamError)) return "other";
+  switch (error.failure) {
+    case "timeout":
+      return "timeout";
+    case "refused":
+    case "reset":
+    case "standby":
+      return "connection";
+    case "server-error":
+      return "http_5xx";
+    case "rejected":
+    case "not-found":
+      return "http_4xx";
+    case "bad-response":
+    case "redirected":
+      return "invalid_response";
+    default:
+      return "other";
   }
 }

@@ -76,6 +76,10 @@ export const configSchema = z.object({
   UPSTREAM_TIMEOUT: duration("10s"),
   SUBMISSION_CLAIM_TIMEOUT: duration("2m"),
   RECOVERY_INTERVAL: duration("5s"),
+  OPERATION_POLL_INTERVAL: duration("1s"),
+  OPERATION_TIMEOUT: duration("30m"),
+  MONITOR_CONCURRENCY: integer("8", 1, 256),
+  FLINK_CLI_TIMEOUT: duration("5m"),
 });
 
 export type Config = z.output<typeof configSchema>;

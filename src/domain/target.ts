@@ -36,6 +36,8 @@ export const yarnTargetSchema = z.strictObject({
   flinkConfig: flinkConfig.default({}),
   /** Where the Flink client is installed (flink-cli launcher): `<flinkHome>/bin/flink`. */
   flinkHome: z.string().min(1).optional(),
+  /** WebHDFS base URL (`http://namenode:9870`): yarn-rest reads the size and time YARN needs of each hdfs:// resource there. */
+  webHdfsUrl: url.optional(),
   /** Extra environment for the Flink CLI process (HADOOP_CONF_DIR, …). */
   cliEnv: z.record(z.string(), z.string()).default({}),
   /** AM container memory (MB) and vcores for yarn-rest submissions. */

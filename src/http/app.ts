@@ -7,6 +7,8 @@ import type { Clock } from "../domain/clock.ts";
 import { GatewayError, NotFoundError } from "../domain/errors.ts";
 import type { JobService } from "../jobs/job-service.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { OperationService } from "../runs/operation-service.ts";
+import type { RunService } from "../runs/run-service.ts";
 import type { TargetService } from "../targets/target-service.ts";
 import type { AppEnv } from "./env.ts";
 import { authenticate } from "./middleware/auth.ts";
@@ -18,6 +20,8 @@ import { artifactRoutes } from "./routes/artifacts.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { operationRoutes } from "./routes/operations.ts";
+import { runRoutes } from "./routes/runs.ts";
 import { targetRoutes } from "./routes/targets.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { validationHook } from "./validation.ts";
@@ -39,6 +43,8 @@ export interface AppDeps {
   targets: TargetService;
   jobs: JobService;
   artifacts: ArtifactService;
+  runs: RunService;
+  operations: OperationService;
 }
 
 export const OPENAPI_INFO = {
@@ -103,6 +109,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", targetRoutes({ targets: deps.targets }));
   app.route("/", jobRoutes({ jobs: deps.jobs }));
   app.route("/", artifactRoutes({ artifacts: deps.artifacts }));
+  app.route("/", runRoutes({ runs: deps.runs }));
+  app.route("/", operationRoutes({ operations: deps.operations }));
   const metrics = deps.metrics;
   if (metrics) {
     app.get("/metrics", async (c) => c.body(await metrics.render(), 200, { "content-type": metrics.contentType }));

@@ -1,28 +1,38 @@
 import { pino } from "pino";
 import { systemClock } from "../domain/clock.ts";
-import { createApp, openApiDocument } from "./app.ts";
-
-function unavailable(): never {
-  throw new Error("not available while generating the OpenAPI document");
-}
+import { type AppDeps, createApp, openApiDocument } from "./app.ts";
 
 /**
- * The OpenAPI document as the code defines it. Building it needs the routes,
- * not a database, so the services are left unreachable.
+ * A service whose every method throws: building the document needs the
+ * routes, not a database, so no service is ever called.
  */
+function unreachable<T>(name: string, fields: Record<string, unknown> = {}): T {
+  return new Proxy(fields, {
+    get: (target, property) =>
+      property in target
+        ? target[property as string]
+        : () => {
+            throw new Error(`${name}.${String(property)} is not available while generating the OpenAPI document`);
+          },
+  }) as T;
+}
+
+/** The OpenAPI document as the code defines it. */
 export function generateOpenApiDocument() {
-  const app = createApp({
+  const deps: AppDeps = {
     logger: pino({ level: "silent" }),
     clock: systemClock,
-    tokens: { authenticate: unavailable, create: unavailable, list: unavailable, get: unavailable, revoke: unavailable },
-    idempotency: { claim: unavailable, complete: unavailable, release: unavailable },
-    readiness: unavailable,
     bodyLimitBytes: 1,
-    targets: { create: unavailable, get: unavailable, list: unavailable, update: unavailable, delete: unavailable },
-    jobs: { create: unavailable, put: unavailable, get: unavailable, list: unavailable, versions: unavailable, delete: unavailable },
-    artifacts: { maxUploadBytes: 1, upload: unavailable, get: unavailable, list: unavailable, content: unavailable },
-  });
-  return openApiDocument(app);
+    readiness: unreachable("readiness"),
+    tokens: unreachable("tokens"),
+    idempotency: unreachable("idempotency"),
+    targets: unreachable("targets"),
+    jobs: unreachable("jobs"),
+    artifacts: unreachable("artifacts", { maxUploadBytes: 1 }),
+    runs: unreachable("runs"),
+    operations: unreachable("operations"),
+  };
+  return openApiDocument(createApp(deps));
 }
 
 export function renderOpenApiDocument(): string {

@@ -199,3 +199,15 @@ export async function listUnsubmittedRuns(db: Kysely<Database>, now: Date, limit
     .execute();
   return rows.map(toRun);
 }
+
+/** The runs of a target the monitor still watches (not FINISHED / FAILED / CANCELED), with whether their plan is stored. */
+export async function listActiveRuns(db: Kysely<Database>, target: string): Promise<Array<{ run: Run; hasPlan: boolean }>> {
+  const rows = await db
+    .selectFrom("runs")
+    .selectAll()
+    .select((eb) => eb("plan", "is not", null).as("has_plan"))
+    .where("target", "=", target)
+    .where("state", "not in", ["FINISHED", "FAILED", "CANCELED", "PENDING", "SUBMITTING"])
+    .execute();
+  return rows.map((row) => ({ run: toRun(row), hasPlan: Boolean(row.has_plan) }));
+}

@@ -18,3 +18,12 @@ export async function saveSessionJar(db: Kysely<Database>, target: string, sha25
 export async function forgetSessionJar(db: Kysely<Database>, target: string, sha256: string): Promise<void> {
   await db.deleteFrom("session_jars").where("target", "=", target).where("sha256", "=", sha256).execute();
 }
+
+/** The session launcher's JarCache, kept in the database so every replica shares it. */
+export function createJarCache(db: Kysely<Database>, clock: { now(): Date }) {
+  return {
+    get: (target: string, sha256: string) => findSessionJar(db, target, sha256),
+    put: (target: string, sha256: string, jarId: string) => saveSessionJar(db, target, sha256, jarId, clock.now()),
+    forget: (target: string, sha256: string) => forgetSessionJar(db, target, sha256),
+  };
+}

@@ -88,3 +88,9 @@ export async function deleteIdleTarget(
     return { kind: "deleted" as const };
   });
 }
+
+/** Every target (the monitor's work list; targets are few). */
+export async function listAllTargets(db: Kysely<Database>): Promise<Target[]> {
+  const rows = await db.selectFrom("targets").selectAll().orderBy("name").execute();
+  return rows.map((row) => toStoredTarget(row).target);
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from "kysely";
+import type { Clock } from "../domain/clock.ts";
+import { UpstreamError } from "../domain/errors.ts";
+import type { Target } from "../domain/target.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { RunWriter } from "../runs/run-writer.ts";
+import { acquireLeases, recordTargetFailure, recordTargetSuccess, releaseLeases } from "../store/lease-repository.ts";
+import { listActiveRuns } from "../store/run-repository.ts";
+import type { Database } from "../store/schema.ts";
+import { listAllTargets } from "../store/target-repository.ts";
+import type { ReconcileContext } from "./reconcile-context.ts";
+import { reconcileSessionTarget } from "./reconcile-session-target.ts";
+import { reconcileYarnTarget } from "./reconcile-yarn-target.ts";
+import type { MonitorSources } from "./sources.ts";
+
+export interface MonitorSettings {
+  pollIntervalMs: number;
+  steadyEvery: number;
+  lostGraceMs: number;
+  backoffMaxMs: number;
+  leaseMs: number;
+  /** Targets reconciled at once. */
+  concurrency: number;
+}
+
+export interface MonitorObserver {
+  observeReconcileTick(record: { target: string; seconds: number }): void;
+  observeDetectionLatency(record: { target: string; seconds: number }): void;
+  setTargetHealth(record: { target: string; consecutiveFailures: number; leaseHeld: boolean }): void;
+}
+
+export interface MonitorDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  sources: MonitorSources;
+  writer: RunWriter;
+  replicaId: string;
+  settings: MonitorSettings;
+  observer?: MonitorObserver;
+}
+
+interface TargetSchedule {
+  tick: number;
+  nextDueAt: number;
+  failures: number;
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * The reconcilers' driver: every tick it renews this replica's target leases
+ * and reconciles each held target that is due. Everything that decides a
+ * state comes from the database and the upstreams; what is kept in memory
+ * (tick counters, back-off times) only schedules reads.
+ */
+export function createMonitor(deps: MonitorDeps) {
+  const { settings } = deps;
+  const schedules = new Map<string, TargetSchedule>();
+
+  async function reconcile(target: Target, schedule: TargetSchedule): Promise<void> {
+    const started = performance.now();
+    const now = deps.clock.now();
+    const runs = await listActiveRuns(deps.db, target.name);
+    const ctx: ReconcileContext = {
+      now,
+      tick: schedule.tick++,
+      lostGraceMs: settings.lostGraceMs,
+      steadyEvery: settings.steadyEvery,
+      write: async (run, patch, source, upstreamTime) => {
+        const changed = await deps.writer.change(run.id, [run.state], patch, source);
+        if (changed && patch.state && upstreamTime) {
+          const seconds = Math.max(0, deps.clock.now().getTime() - upstreamTime) / 1000;
+          deps.observer?.observeDetectionLatency({ target: target.name, seconds });
+        }
+      },
+    };
+    try {
+      if (runs.length > 0) {
+        if (target.kind === "session") await reconcileSessionTarget(target, runs, deps.sources, ctx);
+        else await reconcileYarnTarget(target, runs, deps.sources, ctx);
+        await recordTargetSuccess(deps.db, target.name, now);
+      }
+      schedule.failures = 0;
+      schedule.nextDueAt = now.getTime() + settings.pollIntervalMs;
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      // A transport error changes no run: back off and count it (DESIGN.md "The false alarm").
+      schedule.failures = await recordTargetFailure(deps.db, target.name, error.message, now);
+      const backoff = Math.min(settings.pollIntervalMs * 2 ** schedule.failures, settings.backoffMaxMs);
+      schedule.nextDueAt = now.getTime() + backoff;
+      deps.logger.warn({ target: target.name, failures: schedule.failures, backoffMs: backoff, err: error.message }, "target unreachable; backing off");
+    } finally {
+      deps.observer?.observeReconcileTick({ target: target.name, seconds: (performance.now() - started) / 1000 });
+      deps.observer?.setTargetHealth({ target: target.name, consecutiveFailures: schedule.failures, leaseHeld: true });
+    }
+  }
+
+  return {
+    /** One pass: renew leases, reconcile the held targets that are due. */
+    async tick(): Promise<void> {
+      const now = deps.clock.now();
+      const targets = await listAllTargets(deps.db);
+      const held = await acquireLeases(deps.db, deps.replicaId, targets.map((t) => t.name), now, new Date(now.getTime() + settings.leaseMs));
+      for (const name of schedules.keys()) {
+        if (!held.has(name)) {
+          schedules.delete(name);
+          deps.observer?.setTargetHealth({ target: name, consecutiveFailures: 0, leaseHeld: false });
+        }
+      }
+      const due = targets.filter((t) => {
+        if (!held.has(t.name)) return false;
+        let schedule = schedules.get(t.name);
+        if (!schedule) schedules.set(t.name, (schedule = { tick: 0, nextDueAt: 0, failures: 0 }));
+        return schedule.nextDueAt <= now.getTime();
+      });
+      await eachLimited(due, settings.concurrency, async (target) => {
+        try {
+          await reconcile(target, schedules.get(target.name) as TargetSchedule);
+        } catch (error) {
+          deps.logger.error({ err: error, target: target.name }, "reconcile failed");
+        }
+      });
+    },
+
+    /** Lets the other replicas take this one's targets at once. */
+    async release(): Promise<void> {
+      await releaseLeases(deps.db, deps.replicaId);
+    },
+  };
+}
+
+export type Monitor = ReturnType<typeof createMonitor>;

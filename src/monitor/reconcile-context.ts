@@ -1,0 +1,50 @@
+import type { Run } from "../domain/run.ts";
+import type { RunPatch } from "../store/run-repository.ts";
+import { decideRunChange } from "./decide-run-change.ts";
+import type { Evidence } from "./evidence.ts";
+
+export interface WatchedRun {
+  run: Run;
+  hasPlan: boolean;
+}
+
+/** What a reconciler needs besides its sources: time, settings, and where changes go. */
+export interface ReconcileContext {
+  now: Date;
+  /** This target's tick number (adaptive job-detail rate). */
+  tick: number;
+  lostGraceMs: number;
+  /** Job detail of a steady YARN run is read every Nth tick. */
+  steadyEvery: number;
+  write(run: Run, patch: RunPatch, source: string, upstreamTime: number | undefined): Promise<void>;
+}
+
+/** Decides and writes one run's change; nothing is written when nothing changed. */
+export async function applyEvidence(
+  ctx: ReconcileContext,
+  watched: WatchedRun,
+  evidence: Evidence,
+  extra: { plan?: Record<string, unknown> | undefined; yarnApplicationId?: string | undefined } = {},
+): Promise<boolean> {
+  const change = decideRunChange(watched.run, evidence, ctx.now, ctx.lostGraceMs);
+  const patch: RunPatch = { ...change?.patch };
+  if (extra.plan && !watched.hasPlan) patch.plan = extra.plan;
+  if (extra.yarnApplicationId && watched.run.yarn.applicationId === null) patch.yarnApplicationId = extra.yarnApplicationId;
+  if (Object.keys(patch).length === 0) return false;
+  await ctx.write(watched.run, patch, change?.source ?? "monitor", change?.upstreamTime);
+  return true;
+}
+
+/** Flink states in which a run is watched closely (every tick). */
+export function isTransitional(run: Run): boolean {
+  if (run.state === "DEPLOYING" || run.state === "CANCELLING" || run.state === "LOST") return true;
+  return ["RESTARTING", "FAILING", "INITIALIZING", "CREATED", "CANCELLING", "RECONCILING"].includes(run.flinkState ?? "");
+}
+
+/** Spreads steady runs over the N ticks so detail reads come in an even stream. */
+export function isDetailDue(ctx: ReconcileContext, run: Run): boolean {
+  if (isTransitional(run)) return true;
+  let hash = 0;
+  for (const ch of run.id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return (ctx.tick + hash) % ctx.steadyEvery === 0;
+}

@@ -1,0 +1,65 @@
+import type { UpstreamName } from "../domain/errors.ts";
+import type { SessionTarget, YarnTarget } from "../domain/target.ts";
+
+/**
+ * The reads the monitor needs, as a port: the reconcilers depend on this,
+ * not on the Flink and YARN clients (src/monitor/upstream-sources.ts adapts
+ * them). Every method throws UpstreamError on failure; `undefined` is a
+ * positive "not known here" answer.
+ */
+export interface JobSummary {
+  jobId: string;
+  state: string;
+  startTime?: number | undefined;
+  endTime?: number | null | undefined;
+}
+
+export interface JobDetail extends JobSummary {
+  timestamps: Record<string, number>;
+  plan?: Record<string, unknown> | undefined;
+}
+
+export interface JobFailures {
+  /** Failovers recorded in Flink's exception history (its restarts). */
+  count: number;
+  /** First line of the newest root exception. */
+  latest?: string | undefined;
+}
+
+export interface AppReport {
+  id: string;
+  state: string;
+  finalStatus: string;
+  diagnostics: string;
+  tags: string[];
+  startedTime?: number | undefined;
+  finishedTime: number | null;
+  amAddress?: string | undefined;
+  /** The RM proxy base for this application's Flink REST API (reads only). */
+  proxyUrl: string;
+}
+
+export interface FlinkJobsSource {
+  listJobs(): Promise<JobSummary[]>;
+  job(jobId: string): Promise<JobDetail | undefined>;
+  failures(jobId: string): Promise<JobFailures>;
+}
+
+export interface YarnAppsSource {
+  /** Applications of type Apache Flink that have not ended (one list call). */
+  listActive(): Promise<AppReport[]>;
+  /** Flink applications that ended since `finishedSince` (one list call). */
+  listEnded(finishedSince: number): Promise<AppReport[]>;
+  app(applicationId: string): Promise<AppReport | undefined>;
+  /** The job's detail through the RM proxy. */
+  jobViaProxy(app: AppReport, jobId: string): Promise<JobDetail | undefined>;
+  failuresViaProxy(app: AppReport, jobId: string): Promise<JobFailures>;
+}
+
+export type RequestObserver = (record: { target: string; upstream: UpstreamName; ok: boolean; error?: unknown }) => void;
+
+export interface MonitorSources {
+  session(target: SessionTarget): FlinkJobsSource;
+  historyServer(target: SessionTarget | YarnTarget): FlinkJobsSource | undefined;
+  yarn(target: YarnTarget): YarnAppsSource;
+}
