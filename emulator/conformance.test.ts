@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from "./emulator.ts";
 import { OpenApiValidator } from "./openapi-validator.ts";
 import { getJson, hexId, runJar, uploadJar } from "./test-helpers.ts";
 
-const spec = new OpenApiValidator(fileURLToPath(new URL("../../shared/reference/flink/rest_v1_dispatcher.yml", import.meta.url)));
+const spec = new OpenApiValidator(fileURLToPath(new URL("../test/reference/flink/rest_v1_dispatcher.yml", import.meta.url)));
 
 /**
  * Exemptions, each for a documented reason (flink/NOTES.md):

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { flinkRoutes } from "./flink-routes.ts";
 
-const REFERENCE = new URL("../../../shared/reference/flink/", import.meta.url);
+const REFERENCE = new URL("../../test/reference/flink/", import.meta.url);
 const spec = parse(readFileSync(new URL("rest_v1_dispatcher.yml", REFERENCE), "utf8")) as {
   paths: Record<string, Record<string, unknown>>;
 };

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { yarnAppListSchema, yarnAppResponseSchema, yarnAppStateBodySchema, yarnClusterInfoSchema, yarnNewApplicationSchema, yarnRemoteExceptionSchema } from "./yarn-schemas.ts";
 import { submissionContextSchema } from "./yarn-submission.ts";
 
-const DIR = new URL("../../../shared/reference/yarn/examples/", import.meta.url);
+const DIR = new URL("../../test/reference/yarn/examples/", import.meta.url);
 const schemaFor: Record<string, z.ZodType> = {
   "app-state-kill-request.json": yarnAppStateBodySchema,
   "app-state-kill-response-200.json": yarnAppStateBodySchema,
