@@ -126,9 +126,19 @@ describe("session runs against the emulator", () => {
     const run = await startRun("evented");
     await w.step();
     await w.step(1_000);
-    const events = await w.t.database.db.selectFrom("events").selectAll().where("run_id", "=", run.id).orderBy("seq").execute();
+    const events: Array<{ seq: number; type: string; data: Record<string, unknown> }> = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
+      const page = await (await w.t.request(`/v1/runs/${run.id}/events${query}`)).json();
+      events.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
     const transitions = events.filter((e) => e.type === "run.state_changed").map((e) => `${e.data.from}->${e.data.to}`);
     expect(transitions).toEqual(["PENDING->SUBMITTING", "SUBMITTING->DEPLOYING", "DEPLOYING->RUNNING", "RUNNING->FINISHED"]);
     expect(events[0]?.type).toBe("run.created");
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
+    const last = events.at(-1)?.data as Record<string, unknown>;
+    expect(last).toMatchObject({ id: run.id, state: "FINISHED", from: "RUNNING", to: "FINISHED", source: "flink" });
   });
 });

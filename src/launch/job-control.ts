@@ -67,13 +67,13 @@ export function createJobControl(deps: { clients: LaunchClients }): JobControl {
 
     async triggerSavepoint(run, target, options) {
       const client = await writeClient(run, target);
-      const triggerId = await client.triggerSavepoint(run.flinkJobId, dir(options.targetDirectory));
+      const triggerId = await client.triggerSavepoint(run.flinkJobId, { ...dir(options.targetDirectory), ...withTrigger(options.triggerId) });
       return { triggerId };
     },
 
     async stopWithSavepoint(run, target, options) {
       const client = await writeClient(run, target);
-      const triggerId = await client.stopWithSavepoint(run.flinkJobId, { ...dir(options.targetDirectory), drain: options.drain });
+      const triggerId = await client.stopWithSavepoint(run.flinkJobId, { ...dir(options.targetDirectory), ...withTrigger(options.triggerId), drain: options.drain });
       return { triggerId };
     },
 
@@ -105,4 +105,9 @@ function toStatus(r: SavepointOperationResult): SavepointStatus {
   if (r.state === "IN_PROGRESS") return { state: "IN_PROGRESS" };
   if (r.state === "SUCCEEDED") return { state: "SUCCEEDED", location: r.location };
   return { state: "FAILED", failureCause: r.failureCause.className ? `${r.failureCause.className}: ${r.failureCause.message}` : r.failureCause.message };
+}
+
+/** A trigger id chosen by flinkgate makes a repeated trigger the same Flink operation (1.15+). */
+function withTrigger(triggerId: string | undefined): { triggerId?: string } {
+  return triggerId === undefined ? {} : { triggerId };
 }

@@ -61,7 +61,8 @@ export type SavepointStatus =
 export interface JobControl {
   /** `killed` when the cluster could not be reached and the YARN application was killed instead. */
   cancel(run: Run, target: Target): Promise<{ via: "flink" | "yarn-kill" }>;
-  triggerSavepoint(run: Run, target: Target, options: { targetDirectory: string | null }): Promise<{ triggerId: string }>;
-  stopWithSavepoint(run: Run, target: Target, options: { targetDirectory: string | null; drain: boolean }): Promise<{ triggerId: string }>;
+  /** `triggerId`: chosen by the caller and stored first, so a repeated trigger is the same Flink operation. */
+  triggerSavepoint(run: Run, target: Target, options: { targetDirectory: string | null; triggerId?: string }): Promise<{ triggerId: string }>;
+  stopWithSavepoint(run: Run, target: Target, options: { targetDirectory: string | null; drain: boolean; triggerId?: string }): Promise<{ triggerId: string }>;
   savepointStatus(run: Run, target: Target, triggerId: string): Promise<SavepointStatus>;
 }

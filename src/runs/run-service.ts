@@ -8,6 +8,7 @@ import type { Target } from "../domain/target.ts";
 import type { Launcher } from "../launch/launcher.ts";
 import type { Logger } from "../logging/logger.ts";
 import { findArtifact } from "../store/artifact-repository.ts";
+import { listEvents, type StoredEvent } from "../store/event-repository.ts";
 import { findLatestJob } from "../store/job-repository.ts";
 import { claimRun, findRun, findRunPlan, listRuns, listUnsubmittedRuns, releaseRunClaim, type RunFilter } from "../store/run-repository.ts";
 import type { Database } from "../store/schema.ts";
@@ -92,6 +93,12 @@ export function createRunService(deps: RunServiceDeps) {
     },
 
     list: (filter: RunFilter, page: { limit: number; before: string | undefined }) => listRuns(deps.db, filter, page),
+
+    /** The run's events in order, after `afterSeq`. */
+    async events(id: string, page: { afterSeq: number; limit: number }): Promise<StoredEvent[]> {
+      if (!(await findRun(deps.db, id))) throw new NotFoundError("run", id);
+      return listEvents(deps.db, { afterSeq: page.afterSeq, limit: page.limit, runId: id });
+    },
 
     async plan(id: string): Promise<Record<string, unknown>> {
       const row = await findRunPlan(deps.db, id);

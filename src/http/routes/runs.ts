@@ -9,7 +9,8 @@ import { requireScope } from "../middleware/auth.ts";
 import type { AppEnv } from "../env.ts";
 import { bearerSecurity, errorResponses, idempotencyHeader, jsonContent, READ_ERRORS, WRITE_ERRORS } from "../openapi.ts";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../pagination.ts";
-import { InlineRunSchema, RunOverridesSchema, RunSchema } from "../schemas/run-schemas.ts";
+import { EventSchema, InlineRunSchema, RunOverridesSchema, RunSchema } from "../schemas/run-schemas.ts";
+import type { StoredEvent } from "../../store/event-repository.ts";
 
 const runIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 const jobNameParam = z.object({ name: z.string().min(1).max(128).openapi({ param: { name: "name", in: "path" } }) });
@@ -143,5 +144,28 @@ export function runRoutes(deps: { runs: RunService }) {
         responses: { 200: jsonContent(z.record(z.string(), z.unknown()).openapi("JobPlan"), "Flink's plan of the job"), ...errorResponses(...READ_ERRORS, 404) },
       }),
       async (c) => c.json(await deps.runs.plan(c.req.valid("param").id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/v1/runs/{id}/events",
+        tags: ["runs"],
+        security: bearerSecurity,
+        middleware: [requireScope("runs:read")],
+        summary: "The run's events (state changes, operations), oldest first",
+        request: { params: runIdParam, query: pageQuerySchema },
+        responses: { 200: jsonContent(pageSchema(EventSchema, "EventPage"), "A page of events"), ...errorResponses(...READ_ERRORS, 404) },
+      }),
+      async (c) => {
+        const { limit, cursor } = c.req.valid("query");
+        const after = Number(decodeCursor(cursor, 1)?.[0] ?? 0);
+        const rows = await deps.runs.events(c.req.valid("param").id, { afterSeq: after, limit: limit + 1 });
+        const page = toPage(rows, limit, (e) => [e.seq]);
+        return c.json({ items: page.items.map(eventJson), nextCursor: page.nextCursor }, 200);
+      },
     );
+}
+
+export function eventJson(event: StoredEvent) {
+  return { id: event.id, seq: event.seq, type: event.type, timestamp: event.timestamp.toISOString(), data: event.data };
 }
