@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.ts";
 import { startEmulator, type Emulator } from "./emulator.ts";
-import { getJson, hexId, postJson, runJar, uploadJar } from "./test-helpers.ts";
+import { eventually, getJson, hexId, postJson, runJar, uploadJar } from "./test-helpers.ts";
 
 describe("fault injection, History Server lag and request counters", () => {
   const clock = new ManualClock();
@@ -34,6 +34,36 @@ describe("fault injection, History Server lag and request counters", () => {
     expect((await getJson(`${emulator.historyServerUrl}/jobs/overview`)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     emulator.control.clearFaults();
+  });
+
+  it("a routed fault hits only its route; afterHandling lets the request take effect and withholds the answer", async () => {
+    const jar = await uploadJar(base);
+    emulator.control.setFault("session:default", { route: "POST /v1/jars/:id/run", hang: true, afterHandling: true, times: 1 });
+    expect((await getJson(`${base}/v1/overview`)).status).toBe(200);
+    expect(emulator.control.listFaults()["session:default"]).toBeDefined();
+    const jobId = hexId(0xc4);
+    const run = fetch(`${base}/v1/jars/${jar}/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ entryClass: "com.acme.Stream", jobId }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(run).rejects.toThrow();
+    expect(emulator.control.job(jobId)?.state).toBe("RUNNING");
+    expect(emulator.control.listFaults()).toEqual({});
+
+    emulator.control.setFault("session:default", { route: "POST /jars/:id/run", status: 502, afterHandling: true, times: 1 });
+    const second = await runJar(base, jar, { entryClass: "com.acme.Stream", jobId: hexId(0xc5) });
+    expect(second.status).toBe(502);
+    expect(emulator.control.job(hexId(0xc5))).toBeDefined();
+    emulator.control.setFault("session:default", { route: "POST /jars/:id/run", hang: true });
+    const runs = () => emulator.control.counters()["session:default"]?.byRoute["POST /jars/:id/run"] ?? 0;
+    const before = runs();
+    const unhandled = runJar(base, jar, { entryClass: "com.acme.Stream", jobId: hexId(0xc6) }).catch(() => undefined);
+    await eventually(async () => (runs() > before ? true : undefined), 2_000, "the held request");
+    expect(emulator.control.job(hexId(0xc6))).toBeUndefined();
+    emulator.control.clearFaults();
+    void unhandled;
   });
 
   it("a finished job reaches the History Server only after the lag; HS has no /v1 and no writes", async () => {

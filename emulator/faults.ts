@@ -16,6 +16,13 @@ export interface Fault {
   hang?: boolean;
   /** Only for the next N requests; unlimited when absent. */
   times?: number;
+  /** Only requests on this route, written as `counters()` reports it (`POST /v1/jars/:id/run`); others pass untouched. */
+  route?: string;
+  /**
+   * Handle the request first, then apply the fault to its answer: the upstream
+   * acted (job started, application submitted) but the client never hears so.
+   */
+  afterHandling?: boolean;
 }
 
 export class FaultTable {
@@ -34,12 +41,12 @@ export class FaultTable {
     return Object.fromEntries(this.#faults);
   }
 
-  /** The fault that applies to one request to `upstream`, consuming one of its `times`. */
-  take(upstream: string): Fault | undefined {
+  /** The fault that applies to one request to `upstream` on `route`, consuming one of its `times`. */
+  take(upstream: string, route: string): Fault | undefined {
     const kind = upstream.split(":")[0] ?? upstream;
     for (const key of [upstream, kind]) {
       const fault = this.#faults.get(key);
-      if (!fault) continue;
+      if (!fault || (fault.route !== undefined && fault.route !== route)) continue;
       if (fault.times !== undefined) {
         if (fault.times <= 0) continue;
         fault.times -= 1;
@@ -59,6 +66,11 @@ export interface UpstreamCount {
 
 const ID_PATTERN = /[0-9a-f]{32}|application_\d+_\d+|[0-9a-f-]{36}_[^/]+\.jar/g;
 
+/** `METHOD /path` with ids replaced by `:id`: how counters and routed faults name a request. */
+export function routeOf(method: string, path: string): string {
+  return `${method} ${path.replace(ID_PATTERN, ":id")}`;
+}
+
 export class RequestCounter {
   readonly #counts = new Map<string, UpstreamCount>();
 
@@ -66,7 +78,7 @@ export class RequestCounter {
     let entry = this.#counts.get(upstream);
     if (!entry) this.#counts.set(upstream, (entry = { total: 0, byRoute: {} }));
     entry.total += 1;
-    const route = `${method} ${path.replace(ID_PATTERN, ":id")}`;
+    const route = routeOf(method, path);
     entry.byRoute[route] = (entry.byRoute[route] ?? 0) + 1;
   }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { FaultTable, RequestCounter } from "./faults.ts";
+import { type FaultTable, type RequestCounter, routeOf } from "./faults.ts";
 
 export interface UpstreamContext {
   faults: FaultTable;
@@ -22,13 +22,16 @@ export interface UpstreamCall {
 export async function throughUpstream(ctx: UpstreamContext, call: UpstreamCall, handle: () => Promise<Response>): Promise<Response> {
   const [first] = call.keys;
   if (first !== undefined) ctx.counter.count(first, call.method, call.path);
+  const route = routeOf(call.method, call.path);
   for (const key of call.keys) {
-    const fault = ctx.faults.take(key);
+    const fault = ctx.faults.take(key, route);
     if (!fault) continue;
+    const answer = fault.afterHandling ? await handle() : undefined;
     if (fault.latencyMs) await sleep(fault.latencyMs, ctx.stopSignal);
     if (fault.reset) return resetConnection(call.incoming);
     if (fault.hang) return hold(call.incoming, ctx.stopSignal);
     if (fault.status !== undefined) return call.renderError(fault.status);
+    if (answer) return answer;
   }
   return handle();
 }
