@@ -1,13 +1,14 @@
 import { GatewayError, UpstreamError } from "../domain/errors.ts";
 import type { Run } from "../domain/run.ts";
 import type { Target } from "../domain/target.ts";
+import { FlinkCliError } from "../launch/launch-errors.ts";
 import type { Launcher, LaunchInput } from "../launch/launcher.ts";
 import type { RunWriter } from "./run-writer.ts";
 
 export type SubmitOutcome =
   | { kind: "submitted"; run: Run; recovered: boolean }
   /** Sent, but no answer says whether it arrived: left SUBMITTING for recovery to resolve. */
-  | { kind: "undetermined"; run: Run; error: UpstreamError }
+  | { kind: "undetermined"; run: Run; error: GatewayError }
   | { kind: "failed"; run: Run; error: GatewayError }
   /** Another writer moved the run first (it was cancelled meanwhile). */
   | { kind: "superseded"; run: Run | undefined };
@@ -93,10 +94,12 @@ export async function submitRun(deps: SubmitDeps, run: Run, target: Target, arti
   } catch (thrown) {
     const error = asGatewayError(thrown);
     // A resubmission can be refused because the first attempt did arrive
-    // after all (Flink: duplicate job id): look before calling it failed.
-    const lookFirst = error instanceof UpstreamError && (worthLookingUp(error) || (resubmission && error.failure === "rejected"));
+    // after all (Flink: duplicate job id), and a failed Flink CLI may have
+    // submitted the application before it died: look before calling it failed.
+    const lookFirst =
+      error instanceof FlinkCliError ||
+      (error instanceof UpstreamError && (worthLookingUp(error) || (resubmission && error.failure === "rejected")));
     if (!lookFirst && provesNotSubmitted(error)) return fail(deps, current, error);
-    const upstream = error as UpstreamError;
     if (lookFirst) {
       try {
         const lookup = await deps.launcher.find(input(current));
@@ -105,6 +108,6 @@ export async function submitRun(deps: SubmitDeps, run: Run, target: Target, arti
         // The lookup failed too: recovery asks again later.
       }
     }
-    return { kind: "undetermined", run: current, error: upstream };
+    return { kind: "undetermined", run: current, error };
   }
 }
