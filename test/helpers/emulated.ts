@@ -18,6 +18,8 @@ export interface EmulatedWorld {
   dataDir: string;
   /** A file:// URI of a jar on disk, usable by every path. */
   jarUri: string;
+  /** A file:// URI of a Flink dist jar for yarn-rest targets. */
+  distUri: string;
   uploadJar(): Promise<string>;
   /** Advance the emulator (and the gateway by one poll interval), then run one monitor tick and one operations pass. */
   step(ms?: number): Promise<void>;
@@ -62,6 +64,7 @@ export async function openEmulatedWorld(env: Record<string, string> = {}): Promi
     clock,
     dataDir,
     jarUri: `file://${jarFile}`,
+    distUri: `file://${distFile}`,
     async uploadJar() {
       const form = new FormData();
       form.set("file", new Blob([jar]), "job.jar");
