@@ -96,3 +96,12 @@ describe("health", () => {
     expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 });
+
+describe("bodies", () => {
+  it("treats an empty body sent as JSON as no fields rather than malformed JSON", async () => {
+    const empty = await t.request("/v1/tokens", { method: "POST", body: "", headers: { "content-type": "application/json" } });
+    expect(empty.status).toBe(400);
+    const fields = (await empty.json()).errors.map((e: { field: string }) => e.field).sort();
+    expect(fields).toEqual(["body.name", "body.scopes"]);
+  });
+});

@@ -11,6 +11,15 @@ function hasBody(request: Request): boolean {
   return request.body !== null;
 }
 
+/**
+ * Makes the validator read `{}`. Hono keeps the body it has read in
+ * `bodyCache` as promises (its types say plain values) and derives json() from
+ * the cached text.
+ */
+function readAsEmptyObject(request: { bodyCache: object }): void {
+  (request.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");
+}
+
 /** Rejects a body over the limit with 413, whatever its content type. */
 export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
@@ -35,10 +44,17 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
  */
 export function requireJsonBody(options: { multipartPaths: RegExp[] }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
+    if (!WITH_BODY.has(c.req.method)) return next();
     const contentType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    const isJson = contentType === "application/json" || contentType.endsWith("+json");
+    if (!hasBody(c.req.raw)) {
+      // No body at all means "no fields" (e.g. POST /v1/runs/{id}/cancel), even
+      // when a client sends a JSON content type with it.
+      if (isJson) readAsEmptyObject(c.req);
+      return next();
+    }
     if (contentType === "multipart/form-data" && options.multipartPaths.some((p) => p.test(c.req.path))) return next();
-    if (contentType !== "application/json" && !contentType.endsWith("+json")) {
+    if (!isJson) {
       throw new GatewayError({
         status: 415,
         type: "unsupported-media-type",
@@ -47,17 +63,19 @@ export function requireJsonBody(options: { multipartPaths: RegExp[] }): Middlewa
       });
     }
     const text = await c.req.text();
-    if (text.trim() !== "") {
-      try {
-        JSON.parse(text);
-      } catch (error) {
-        throw new GatewayError({
-          status: 400,
-          type: "malformed-json",
-          title: "Malformed JSON",
-          detail: `the request body is not valid JSON: ${(error as Error).message}`,
-        });
-      }
+    if (text.trim() === "") {
+      readAsEmptyObject(c.req);
+      return next();
+    }
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new GatewayError({
+        status: 400,
+        type: "malformed-json",
+        title: "Malformed JSON",
+        detail: `the request body is not valid JSON: ${(error as Error).message}`,
+      });
     }
     return next();
   };
