@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newSchemaName, testDatabaseUrl } from "./helpers/database.ts";
+import { processDatabaseEnv } from "./helpers/database.ts";
 import { startGatewayProcess } from "./helpers/process.ts";
 
 const ADMIN = "lifecycle-admin-token-0123456789";
@@ -12,28 +8,9 @@ let env: Record<string, string>;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const url = testDatabaseUrl();
-  if (url) {
-    // A schema of its own, reached through the connection's search_path.
-    const schema = newSchemaName();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    const withSchema = new URL(url);
-    withSchema.searchParams.set("options", `-c search_path=${schema}`);
-    env = { DATABASE_URL: withSchema.toString(), BOOTSTRAP_ADMIN_TOKEN: ADMIN };
-    cleanup = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    };
-  } else {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "flinkgate-data-"));
-    env = { DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: ADMIN };
-    cleanup = () => rm(dataDir, { recursive: true, force: true });
-  }
+  const database = await processDatabaseEnv();
+  env = { ...database.env, BOOTSTRAP_ADMIN_TOKEN: ADMIN };
+  cleanup = database.cleanup;
 });
 afterAll(async () => cleanup());
 

@@ -1,5 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "kysely";
+import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrator.ts";
 
@@ -49,4 +53,32 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
       await handle.close();
     },
   };
+}
+
+/**
+ * Database settings for gateway processes started by a test: a fresh schema
+ * on TEST_DATABASE_URL's server (reached through the connection's
+ * search_path), else a PGlite data directory; `cleanup()` removes either.
+ * Several processes given the same settings share the database.
+ */
+export async function processDatabaseEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  const url = testDatabaseUrl();
+  if (!url) {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "flinkgate-data-"));
+    return { env: { DATA_DIR: dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  const schema = newSchemaName();
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create schema ${schema}`);
+  const withSchema = new URL(url);
+  withSchema.searchParams.set("options", `-c search_path=${schema}`);
+  return { env: { DATABASE_URL: withSchema.toString() }, cleanup: () => admin(`drop schema ${schema} cascade`) };
 }

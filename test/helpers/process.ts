@@ -9,16 +9,23 @@ export interface GatewayProcess {
   /** Resolves with the first log line matching `msg`. */
   waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   exited: Promise<number | null>;
+  /** SIGKILL for the gateway and every process it started (its process group), like a host or container dying. */
+  crash(): Promise<void>;
 }
 
 const ROOT = new URL("../../", import.meta.url);
 
-/** Starts `src/main.ts` exactly as `npm start` does, and waits until it listens. */
+/**
+ * Starts `src/main.ts` exactly as `npm start` does, and waits until it listens.
+ * It leads a process group of its own, so `crash()` takes its children (a
+ * running Flink CLI) down with it.
+ */
 export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   const logs: Array<Record<string, unknown>> = [];
   const waiters: Array<{ msg: string; resolve: (line: Record<string, unknown>) => void }> = [];
@@ -40,6 +47,15 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const crash = async (): Promise<void> => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // The group is gone already.
+    }
+    await exited;
+  };
   const waitForLog = (msg: string, ms = timeoutMs) => {
     const seen = logs.find((l) => l.msg === msg);
     if (seen) return Promise.resolve(seen);
@@ -50,5 +66,5 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
     });
   };
   const listening = await waitForLog("flinkgate listening");
-  return { child, url: String(listening.url), logs, waitForLog, exited };
+  return { child, url: String(listening.url), logs, waitForLog, exited, crash };
 }

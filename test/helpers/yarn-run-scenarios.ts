@@ -2,6 +2,10 @@ import { expect, it } from "vitest";
 import type { EmulatedWorld } from "./emulated.ts";
 import { type RunApi, type RunBody, runApi } from "./run-api.ts";
 
+/** Long enough that a batch job started through the Flink CLI (time moves while it waits) is still running when the CLI returns. */
+const BATCH_MS = 20_000;
+const BATCH = `--emulator.runMs=${BATCH_MS}`;
+
 export interface YarnRunScenarios {
   /** Prefix of the job names, unique per call. */
   prefix: string;
@@ -31,12 +35,23 @@ export function yarnRunScenarios(o: YarnRunScenarios): void {
     return { run, appId: run.yarn.applicationId! };
   }
 
+  /**
+   * Watches a batch run start, then lets its job and its cluster both end
+   * between two monitor ticks (no tick sees the JobManager's own final
+   * state), and steps on until the run is in `state`.
+   */
+  async function endUnseen(runId: string, state: string) {
+    await api().stepUntil(runId, "RUNNING", 200);
+    await o.world().step(BATCH_MS + 5_000);
+    return api().stepUntil(runId, state, 1_000);
+  }
+
   it("runs a batch job to FINISHED after its cluster is gone, decided by the History Server", async () => {
-    const { run, appId } = await defineAndStart("batch", o.targets.withHistory, "com.acme.BatchWordCount", ["--emulator.runMs=20000"]);
+    const { run, appId } = await defineAndStart("batch", o.targets.withHistory, "com.acme.BatchWordCount", [BATCH]);
     expect(run.state).toBe("DEPLOYING");
     await api().stepUntil(run.id, "RUNNING", 200);
     expect(o.world().emulator.control.app(appId)?.jobId).toBe(run.flinkJobId);
-    const done = await api().stepUntil(run.id, "FINISHED", 2_000);
+    const done = await endUnseen(run.id, "FINISHED");
     expect(o.world().emulator.control.app(appId)).toMatchObject({ state: "FINISHED", finalStatus: "SUCCEEDED", amRpcAddress: expect.any(String) });
     expect(done).toMatchObject({ flinkState: "FINISHED", finalStateSource: "history-server", yarn: { applicationId: appId, state: "FINISHED", finalStatus: "SUCCEEDED" } });
     expect(done.endedAt).not.toBeNull();
@@ -48,26 +63,26 @@ export function yarnRunScenarios(o: YarnRunScenarios): void {
     const w = o.world();
     await w.emulator.control.setHistoryLag(3_600_000);
     try {
-      const { run } = await defineAndStart("batch-lag", o.targets.withHistory, "com.acme.BatchLagged", ["--emulator.runMs=1000"]);
-      const done = await api().stepUntil(run.id, "FINISHED", 1_000);
+      const { run } = await defineAndStart("batch-lag", o.targets.withHistory, "com.acme.BatchLagged", [BATCH]);
+      const done = await endUnseen(run.id, "FINISHED");
       expect(done).toMatchObject({ finalStateSource: "yarn", yarn: { state: "FINISHED", finalStatus: "SUCCEEDED" } });
     } finally {
       w.emulator.control.setHistoryLag(0);
     }
-    const { run } = await defineAndStart("batch-nohs", o.targets.withoutHistory, "com.acme.BatchNoHistory", ["--emulator.runMs=1000"]);
-    const done = await api().stepUntil(run.id, "FINISHED", 1_000);
+    const { run } = await defineAndStart("batch-nohs", o.targets.withoutHistory, "com.acme.BatchNoHistory", [BATCH]);
+    const done = await endUnseen(run.id, "FINISHED");
     expect(done).toMatchObject({ finalStateSource: "yarn", yarn: { state: "FINISHED", finalStatus: "SUCCEEDED" } });
   });
 
   it("a failing batch job is FAILED with the History Server's cause, or YARN's diagnostics without one", async () => {
     const cause = "--emulator.failureMessage=java.lang.IllegalStateException: bad record at offset 42";
-    const withHs = await defineAndStart("fail-hs", o.targets.withHistory, "com.acme.FailingImport", [cause]);
-    const failed = await api().stepUntil(withHs.run.id, "FAILED", 1_000);
+    const withHs = await defineAndStart("fail-hs", o.targets.withHistory, "com.acme.FailingImport", [BATCH, cause]);
+    const failed = await endUnseen(withHs.run.id, "FAILED");
     expect(failed).toMatchObject({ finalStateSource: "history-server", yarn: { state: "FINISHED", finalStatus: "FAILED" } });
     expect(failed.failureCause).toContain("bad record at offset 42");
 
-    const without = await defineAndStart("fail-nohs", o.targets.withoutHistory, "com.acme.FailingImport", [cause]);
-    const failedToo = await api().stepUntil(without.run.id, "FAILED", 1_000);
+    const without = await defineAndStart("fail-nohs", o.targets.withoutHistory, "com.acme.FailingImport", [BATCH, cause]);
+    const failedToo = await endUnseen(without.run.id, "FAILED");
     expect(failedToo).toMatchObject({ finalStateSource: "yarn", yarn: { finalStatus: "FAILED" } });
     expect(failedToo.yarn.diagnostics).toContain("bad record at offset 42");
     expect(failedToo.failureCause).toBe(failedToo.yarn.diagnostics);
