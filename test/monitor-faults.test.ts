@@ -173,10 +173,10 @@ describe("the monitor under upstream faults", () => {
       }
     }
     for (const target of ["session", "yarn"] as const) {
-      const row = await health(target);
-      expect(row?.error_count).toBe(before[target] + failed);
-      expect(row?.last_error).toMatch(message);
-      expect(row?.last_error_at).not.toBeNull();
+      // As the API shows it.
+      const { health: shown } = await (await w.t.request(`/v1/targets/${target}`)).json();
+      expect(shown).toMatchObject({ consecutiveFailures: failed, errorCount: before[target] + failed, lastError: expect.stringMatching(message), leaseHolder: expect.any(String) });
+      expect(Date.parse(shown.lastErrorAt)).toBeGreaterThan(Date.parse(shown.lastSuccessAt));
     }
     expect(w.emulator.control.job(mix.sessionBatch.flinkJobId)?.state).toBe("FINISHED");
     expect(w.emulator.control.app(mix.yarnBatch.appId!)?.finalStatus).toBe("SUCCEEDED");

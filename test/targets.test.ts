@@ -124,6 +124,46 @@ describe("GET /v1/targets/{name}", () => {
   });
 });
 
+describe("the monitor's view of a target (health)", () => {
+  const never = { consecutiveFailures: null, errorCount: null, lastError: null, lastErrorAt: null, lastSuccessAt: null, leaseHolder: null, leaseExpiresAt: null };
+
+  it("is all nulls until the target is reconciled, on the target and in the list", async () => {
+    await create(session);
+    expect((await (await t.request("/v1/targets/session-a")).json()).health).toEqual(never);
+    expect((await (await t.request("/v1/targets")).json()).items[0].health).toEqual(never);
+  });
+
+  it("shows the counted errors, the last success and the lease holder", async () => {
+    await create(session);
+    await create(yarn);
+    const db = t.database.db;
+    const at = new Date("2026-11-21T12:00:00Z");
+    const later = new Date("2026-11-21T12:00:10Z");
+    await db.insertInto("target_health").values({ target: "session-a", consecutive_failures: 0, error_count: 0, last_success_at: at, updated_at: at }).execute();
+    await db
+      .insertInto("target_health")
+      .values({ target: "yarn-prod", consecutive_failures: 2, error_count: 5, last_error: "yarn server-error: 503", last_error_at: later, last_success_at: at, updated_at: later })
+      .execute();
+    await db.insertInto("target_leases").values({ target: "yarn-prod", holder: "replica-b", expires_at: new Date("2026-11-21T12:00:40Z") }).execute();
+
+    const body = await (await t.request("/v1/targets/yarn-prod")).json();
+    expect(body.health).toEqual({
+      consecutiveFailures: 2,
+      errorCount: 5,
+      lastError: "yarn server-error: 503",
+      lastErrorAt: "2026-11-21T12:00:10.000Z",
+      lastSuccessAt: "2026-11-21T12:00:00.000Z",
+      leaseHolder: "replica-b",
+      leaseExpiresAt: "2026-11-21T12:00:40.000Z",
+    });
+    const list = await (await t.request("/v1/targets")).json();
+    expect(list.items.map((i: { name: string; health: { errorCount: number | null; leaseHolder: string | null } }) => [i.name, i.health.errorCount, i.health.leaseHolder])).toEqual([
+      ["session-a", 0, null],
+      ["yarn-prod", 5, "replica-b"],
+    ]);
+  });
+});
+
 describe("PATCH /v1/targets/{name}", () => {
   it("merges the patch, keeps what it does not name, removes nulls and bumps updatedAt", async () => {
     await create(session);
@@ -139,13 +179,13 @@ describe("PATCH /v1/targets/{name}", () => {
     expect(body).not.toHaveProperty("historyServerUrl");
     expect(body.createdAt).toBe("2026-11-21T12:00:00.000Z");
     expect(body.updatedAt).toBe("2026-11-21T12:01:00.000Z");
-    expect(await (await t.request("/v1/targets/session-a")).json()).toEqual(body);
+    expect(await (await t.request("/v1/targets/session-a")).json()).toEqual({ ...body, health: expect.any(Object) });
   });
 
   it("a header sent back as [redacted] keeps its stored value; null removes it", async () => {
     await create(session);
     const current = await (await t.request("/v1/targets/session-a")).json();
-    const { createdAt: _c, updatedAt: _u, ...editable } = current;
+    const { createdAt: _c, updatedAt: _u, health: _h, ...editable } = current;
     const response = await t.request("/v1/targets/session-a", { method: "PATCH", json: { ...editable, restUrl: "http://jm3:8081" } });
     expect(response.status).toBe(200);
     const spec = async () =>

@@ -31,6 +31,13 @@ export async function listLeases(db: Kysely<Database>): Promise<Array<{ target: 
   return rows.map((r) => ({ target: r.target, holder: r.holder, expiresAt: r.expires_at }));
 }
 
+/** The leases on the given targets, live or expired, by target. */
+export async function findLeases(db: Kysely<Database>, targets: string[]): Promise<Map<string, { holder: string; expiresAt: Date }>> {
+  if (targets.length === 0) return new Map();
+  const rows = await db.selectFrom("target_leases").selectAll().where("target", "in", targets).execute();
+  return new Map(rows.map((r) => [r.target, { holder: r.holder, expiresAt: r.expires_at }]));
+}
+
 export interface TargetHealth {
   consecutiveFailures: number;
   errorCount: number;
@@ -67,14 +74,23 @@ export async function recordTargetFailure(db: Kysely<Database>, target: string, 
 }
 
 export async function findTargetHealth(db: Kysely<Database>, target: string): Promise<TargetHealth | undefined> {
-  const row = await db.selectFrom("target_health").selectAll().where("target", "=", target).executeTakeFirst();
-  return (
-    row && {
-      consecutiveFailures: row.consecutive_failures,
-      errorCount: row.error_count,
-      lastError: row.last_error,
-      lastErrorAt: row.last_error_at,
-      lastSuccessAt: row.last_success_at,
-    }
+  return (await findTargetHealths(db, [target])).get(target);
+}
+
+/** Health rows of the given targets, by target (absent: never reconciled). */
+export async function findTargetHealths(db: Kysely<Database>, targets: string[]): Promise<Map<string, TargetHealth>> {
+  if (targets.length === 0) return new Map();
+  const rows = await db.selectFrom("target_health").selectAll().where("target", "in", targets).execute();
+  return new Map(
+    rows.map((row) => [
+      row.target,
+      {
+        consecutiveFailures: row.consecutive_failures,
+        errorCount: row.error_count,
+        lastError: row.last_error,
+        lastErrorAt: row.last_error_at,
+        lastSuccessAt: row.last_success_at,
+      },
+    ]),
   );
 }

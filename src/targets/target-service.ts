@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Clock } from "../domain/clock.ts";
 import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import type { Target } from "../domain/target.ts";
+import { findLeases, findTargetHealths } from "../store/lease-repository.ts";
 import type { Database } from "../store/schema.ts";
 import {
   deleteIdleTarget,
@@ -13,6 +14,17 @@ import {
 } from "../store/target-repository.ts";
 
 export type TargetService = ReturnType<typeof createTargetService>;
+
+/** The monitor's view of a target; every field null until it was first reconciled (or leased). */
+export interface TargetHealthView {
+  consecutiveFailures: number | null;
+  errorCount: number | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  lastSuccessAt: Date | null;
+  leaseHolder: string | null;
+  leaseExpiresAt: Date | null;
+}
 
 export function createTargetService(deps: { db: Kysely<Database>; clock: Clock }) {
   return {
@@ -29,6 +41,29 @@ export function createTargetService(deps: { db: Kysely<Database>; clock: Clock }
     },
 
     list: (page: { limit: number; after: string | undefined }) => listTargets(deps.db, page),
+
+    /** How the monitor fares with each named target: its health row and who holds its lease. */
+    async health(names: string[]): Promise<Map<string, TargetHealthView>> {
+      const [healths, leases] = await Promise.all([findTargetHealths(deps.db, names), findLeases(deps.db, names)]);
+      return new Map(
+        names.map((name) => {
+          const health = healths.get(name);
+          const lease = leases.get(name);
+          return [
+            name,
+            {
+              consecutiveFailures: health?.consecutiveFailures ?? null,
+              errorCount: health?.errorCount ?? null,
+              lastError: health?.lastError ?? null,
+              lastErrorAt: health?.lastErrorAt ?? null,
+              lastSuccessAt: health?.lastSuccessAt ?? null,
+              leaseHolder: lease?.holder ?? null,
+              leaseExpiresAt: lease?.expiresAt ?? null,
+            },
+          ];
+        }),
+      );
+    },
 
     /**
      * Replaces the target with `change(current)`. The row is locked while

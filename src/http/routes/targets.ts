@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sessionTargetSchema, targetSchema, yarnTargetSchema } from "../../domain/target.ts";
 import type { StoredTarget } from "../../store/target-repository.ts";
-import type { TargetService } from "../../targets/target-service.ts";
+import type { TargetHealthView, TargetService } from "../../targets/target-service.ts";
 import type { AppEnv } from "../env.ts";
 import { requireScope } from "../middleware/auth.ts";
 import { bearerSecurity, errorResponses, idempotencyHeader, jsonContent, READ_ERRORS, WRITE_ERRORS } from "../openapi.ts";
@@ -22,6 +22,25 @@ const TargetSchema = z
   ])
   .openapi("Target");
 
+const dateTime = z.string().nullable().openapi({ format: "date-time" });
+
+const TargetHealthSchema = z
+  .object({
+    consecutiveFailures: z.number().int().nullable().openapi({ description: "Reconcile ticks that failed in a row (transport errors); 0 after a good tick." }),
+    errorCount: z.number().int().nullable().openapi({ description: "Failed reconcile ticks since the target was first reconciled." }),
+    lastError: z.string().nullable().openapi({ description: "The last transport error, as the upstream client reported it." }),
+    lastErrorAt: dateTime,
+    lastSuccessAt: dateTime,
+    leaseHolder: z.string().nullable().openapi({ description: "The replica (`REPLICA_ID`) that reconciles this target." }),
+    leaseExpiresAt: dateTime.openapi({ description: "When the lease lapses unless its holder renews it (every tick); another replica may then take it." }),
+  })
+  .openapi("TargetHealth", {
+    description:
+      "The monitor's view of the target. Transport errors back off the target and are counted here; they never change a run. Every field is null until the target was first reconciled (health) or leased (lease).",
+  });
+
+const TargetWithHealthSchema = TargetSchema.and(z.object({ health: TargetHealthSchema })).openapi("TargetWithHealth");
+
 const CreateTargetSchema = targetSchema.openapi("CreateTarget", {
   description: `A session cluster (\`kind: session\`) or a YARN cluster (\`kind: yarn\`). \`headers\`: ${HEADERS_DESCRIPTION}`,
 });
@@ -34,6 +53,19 @@ const nameParam = z.object({ name: z.string().min(1).max(63).openapi({ param: { 
 
 export function targetJson(stored: StoredTarget) {
   return { ...redactTarget(stored.target), createdAt: stored.createdAt.toISOString(), updatedAt: stored.updatedAt.toISOString() };
+}
+
+function healthJson(health: TargetHealthView | undefined) {
+  const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+  return {
+    consecutiveFailures: health?.consecutiveFailures ?? null,
+    errorCount: health?.errorCount ?? null,
+    lastError: health?.lastError ?? null,
+    lastErrorAt: iso(health?.lastErrorAt),
+    lastSuccessAt: iso(health?.lastSuccessAt),
+    leaseHolder: health?.leaseHolder ?? null,
+    leaseExpiresAt: iso(health?.leaseExpiresAt),
+  };
 }
 
 const read = { tags: ["targets"], security: bearerSecurity, middleware: [requireScope("targets:read")] };
@@ -63,14 +95,15 @@ export function targetRoutes(deps: { targets: TargetService }) {
         path: "/v1/targets",
         summary: "List targets, by name",
         request: { query: pageQuerySchema },
-        responses: { 200: jsonContent(pageSchema(TargetSchema, "TargetPage"), "A page of targets"), ...errorResponses(...READ_ERRORS) },
+        responses: { 200: jsonContent(pageSchema(TargetWithHealthSchema, "TargetPage"), "A page of targets, each with the monitor's view of it"), ...errorResponses(...READ_ERRORS) },
       }),
       async (c) => {
         const { limit, cursor } = c.req.valid("query");
         const after = decodeCursor(cursor, 1)?.[0];
         const rows = await deps.targets.list({ limit: limit + 1, after: after === undefined ? undefined : String(after) });
         const page = toPage(rows, limit, (t) => [t.target.name]);
-        return c.json({ items: page.items.map(targetJson), nextCursor: page.nextCursor }, 200);
+        const health = await deps.targets.health(page.items.map((t) => t.target.name));
+        return c.json({ items: page.items.map((t) => ({ ...targetJson(t), health: healthJson(health.get(t.target.name)) })), nextCursor: page.nextCursor }, 200);
       },
     )
     .openapi(
@@ -78,11 +111,15 @@ export function targetRoutes(deps: { targets: TargetService }) {
         ...read,
         method: "get",
         path: "/v1/targets/{name}",
-        summary: "Get a target",
+        summary: "Get a target, with the monitor's view of it (errors, back-off, lease)",
         request: { params: nameParam },
-        responses: { 200: jsonContent(TargetSchema, "The target"), ...errorResponses(...READ_ERRORS, 404) },
+        responses: { 200: jsonContent(TargetWithHealthSchema, "The target"), ...errorResponses(...READ_ERRORS, 404) },
       }),
-      async (c) => c.json(targetJson(await deps.targets.get(c.req.valid("param").name)), 200),
+      async (c) => {
+        const stored = await deps.targets.get(c.req.valid("param").name);
+        const health = await deps.targets.health([stored.target.name]);
+        return c.json({ ...targetJson(stored), health: healthJson(health.get(stored.target.name)) }, 200);
+      },
     )
     .openapi(
       createRoute({
