@@ -19,7 +19,7 @@ import {
 } from "./store/idempotency-repository.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { isMigrated, migrate, readMigrations } from "./store/migrator.ts";
-import { countRunsByState, eventLogStats } from "./store/stats-repository.ts";
+import { countRunsByState, eventLogStats, listRunningRunDetails } from "./store/stats-repository.ts";
 import { createTargetService } from "./targets/target-service.ts";
 import { artifactPath } from "./artifacts/artifact-store.ts";
 import { launcherFor } from "./launch/create-launcher.ts";
@@ -95,6 +95,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const metrics = createMetrics({
     version: options.version ?? "dev",
     replica: config.REPLICA_ID,
+    perRunDetail: config.METRICS_PER_RUN_DETAIL,
+    perRunLimit: config.METRICS_PER_RUN_LIMIT,
     sources: {
       countRunsByState: () => countRunsByState(db),
       eventLogStats: () => eventLogStats(db),
@@ -188,6 +190,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     new IntervalLoop("submission-recovery", config.RECOVERY_INTERVAL, async () => void (await runs.recover()), logger),
     new IntervalLoop("operations", config.OPERATION_POLL_INTERVAL, () => operations.follow(), logger),
     new IntervalLoop("monitor", config.MONITOR_POLL_INTERVAL, () => monitor.tick(), logger),
+    ...(config.METRICS_PER_RUN_DETAIL
+      ? [
+          new IntervalLoop("run-detail-metrics", config.MONITOR_POLL_INTERVAL, async () => {
+            // One more than the cap, so the metric can count what it drops.
+            metrics.setRunDetails(await listRunningRunDetails(db, config.METRICS_PER_RUN_LIMIT + 1));
+          }, logger),
+        ]
+      : []),
   ];
 
   let server: ServerType | undefined;

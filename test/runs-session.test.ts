@@ -121,6 +121,20 @@ describe("session runs against the emulator", () => {
     expect((await getRun(problem.runId)).state).toBe("FAILED");
   });
 
+  it("keeps the restart count and the last checkpoint on the run", async () => {
+    await defineJob("restarting", "com.acme.StreamingRestarts", ["--emulator.checkpointing=true", "--emulator.checkpointIntervalMs=500"]);
+    const run = await startRun("restarting");
+    await w.step();
+    await w.step(2_000);
+    w.emulator.control.restartJob(run.flinkJobId, "java.io.IOException: lost a TaskManager");
+    await w.step();
+    const restarting = await getRun(run.id);
+    expect(restarting).toMatchObject({ state: "RUNNING", flinkState: "RESTARTING", restarts: 1 });
+    expect(restarting.lastCheckpoint).toMatchObject({ id: expect.any(Number), completedAt: expect.any(String) });
+    await w.step(5_000);
+    expect(await getRun(run.id)).toMatchObject({ state: "RUNNING", flinkState: "RUNNING", restarts: 1 });
+  });
+
   it("records every change as an ordered event", async () => {
     await defineJob("evented", "com.acme.BatchEvents", ["--emulator.runMs=100"]);
     const run = await startRun("evented");

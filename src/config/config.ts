@@ -80,6 +80,8 @@ export const configSchema = z.object({
   OPERATION_TIMEOUT: duration("30m"),
   MONITOR_CONCURRENCY: integer("8", 1, 256),
   FLINK_CLI_TIMEOUT: duration("5m"),
+  METRICS_PER_RUN_DETAIL: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  METRICS_PER_RUN_LIMIT: integer("100", 1, 10_000),
 });
 
 export type Config = z.output<typeof configSchema>;

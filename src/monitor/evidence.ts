@@ -13,6 +13,7 @@ export interface FlinkEvidence {
   timestamps?: Record<string, number> | undefined;
   restarts?: number | undefined;
   failureCause?: string | undefined;
+  lastCheckpoint?: { id: number; completedAt: string; path: string | null } | undefined;
 }
 
 export interface YarnEvidence {

@@ -41,10 +41,22 @@ export function isTransitional(run: Run): boolean {
   return ["RESTARTING", "FAILING", "INITIALIZING", "CREATED", "CANCELLING", "RECONCILING"].includes(run.flinkState ?? "");
 }
 
-/** Spreads steady runs over the N ticks so detail reads come in an even stream. */
-export function isDetailDue(ctx: ReconcileContext, run: Run): boolean {
-  if (isTransitional(run)) return true;
+function spread(run: Run): number {
   let hash = 0;
   for (const ch of run.id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return (ctx.tick + hash) % ctx.steadyEvery === 0;
+  return hash;
+}
+
+/** Spreads steady runs over the N ticks so detail reads come in an even stream. */
+export function isDetailDue(ctx: ReconcileContext, run: Run): boolean {
+  return isTransitional(run) || (ctx.tick + spread(run)) % ctx.steadyEvery === 0;
+}
+
+/**
+ * A running YARN run's last checkpoint is read every 5N ticks (a tick apart
+ * from its detail read), which keeps a steady target's requests within
+ * targets + running applications ÷ 5 per tick.
+ */
+export function isCheckpointDue(ctx: ReconcileContext, run: Run): boolean {
+  return (ctx.tick + spread(run)) % (ctx.steadyEvery * 5) === 1;
 }

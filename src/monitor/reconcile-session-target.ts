@@ -60,6 +60,12 @@ export async function reconcileSessionTarget(target: SessionTarget, runs: Watche
         plan = detail.plan;
       }
     }
+    // The last checkpoint is read with the state changes only, so a steady
+    // session cluster still costs one request per tick whatever its job count.
+    if (stateChanged && summary.state !== "CREATED" && summary.state !== "INITIALIZING") {
+      const checkpoint = await optional(source.checkpoint(run.flinkJobId));
+      if (checkpoint) flink.lastCheckpoint = checkpoint;
+    }
     const evidence: Evidence = { flink };
     await applyEvidence(ctx, watched, evidence, { plan });
   }

@@ -1,7 +1,7 @@
 import type { YarnTarget } from "../domain/target.ts";
 import type { Evidence, FlinkEvidence, YarnEvidence } from "./evidence.ts";
 import { YARN_TERMINAL_STATES } from "./evidence.ts";
-import { applyEvidence, isDetailDue, type ReconcileContext, type WatchedRun } from "./reconcile-context.ts";
+import { applyEvidence, isCheckpointDue, isDetailDue, type ReconcileContext, type WatchedRun } from "./reconcile-context.ts";
 import type { AppReport, JobDetail, MonitorSources } from "./sources.ts";
 
 const RESTARTING = new Set(["RESTARTING", "FAILING"]);
@@ -73,6 +73,10 @@ export async function reconcileYarnTarget(target: YarnTarget, runs: WatchedRun[]
           evidence.flink = await flinkEvidence(detail, run.flinkState, "flink", () => yarn.failuresViaProxy(app as AppReport, run.flinkJobId));
           plan = detail.plan;
         }
+      }
+      if (app.state === "RUNNING" && run.state === "RUNNING" && isCheckpointDue(ctx, run)) {
+        const checkpoint = await optional(yarn.checkpointViaProxy(app, run.flinkJobId));
+        if (checkpoint) evidence.flink = { ...(evidence.flink ?? { source: "flink", state: run.flinkState ?? "RUNNING" }), lastCheckpoint: checkpoint };
       }
     }
     // Ended (or forgotten): the archive has the exact state and cause once it has the job.

@@ -19,6 +19,13 @@ export interface JobDetail extends JobSummary {
   plan?: Record<string, unknown> | undefined;
 }
 
+export interface CheckpointInfo {
+  id: number;
+  /** ISO time the checkpoint completed (its last acknowledgement). */
+  completedAt: string;
+  path: string | null;
+}
+
 export interface JobFailures {
   /** Failovers recorded in Flink's exception history (its restarts). */
   count: number;
@@ -43,6 +50,8 @@ export interface FlinkJobsSource {
   listJobs(): Promise<JobSummary[]>;
   job(jobId: string): Promise<JobDetail | undefined>;
   failures(jobId: string): Promise<JobFailures>;
+  /** The newest completed checkpoint; null when none (or checkpointing is off). */
+  checkpoint(jobId: string): Promise<CheckpointInfo | null>;
 }
 
 export interface YarnAppsSource {
@@ -54,6 +63,7 @@ export interface YarnAppsSource {
   /** The job's detail through the RM proxy. */
   jobViaProxy(app: AppReport, jobId: string): Promise<JobDetail | undefined>;
   failuresViaProxy(app: AppReport, jobId: string): Promise<JobFailures>;
+  checkpointViaProxy(app: AppReport, jobId: string): Promise<CheckpointInfo | null>;
 }
 
 export type RequestObserver = (record: { target: string; upstream: UpstreamName; ok: boolean; error?: unknown }) => void;

@@ -50,6 +50,13 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
         const found = await measured(target, upstream, client.getJobExceptions(jobId, { maxExceptions: 1000 }));
         return { count: found.entries.length, latest: found.entries[0]?.stacktrace.split("\n")[0] || found.entries[0]?.exceptionName };
       },
+      checkpoint: async (jobId) => {
+        const stats = await measured(target, upstream, client.getJobCheckpoints(jobId));
+        const latest = stats?.latestCompleted;
+        if (!latest) return null;
+        const at = latest.latestAckTimestamp ?? latest.triggerTimestamp;
+        return { id: latest.id, completedAt: new Date(at ?? 0).toISOString(), path: latest.externalPath ?? null };
+      },
     };
   }
 
@@ -95,6 +102,7 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
           return job && detailOf(job);
         },
         failuresViaProxy: (app, jobId) => jobsSource(target.name, "flink", proxy(app)).failures(jobId),
+        checkpointViaProxy: (app, jobId) => jobsSource(target.name, "flink", proxy(app)).checkpoint(jobId),
       };
     },
   };

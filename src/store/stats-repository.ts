@@ -19,3 +19,18 @@ export async function eventLogStats(db: Kysely<Database>): Promise<{ count: numb
     .executeTakeFirstOrThrow();
   return { count: row.count, newestSeq: Number(row.newestSeq) };
 }
+
+/** Running runs with their restarts and last checkpoint, for the opt-in per-run metrics. */
+export async function listRunningRunDetails(db: Kysely<Database>, limit: number) {
+  const rows = await db
+    .selectFrom("runs")
+    .select(["id", "job_name", "target", "restarts", "last_checkpoint"])
+    .where("state", "=", "RUNNING")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const completedAt = (r.last_checkpoint as { completedAt?: string } | null)?.completedAt;
+    return { runId: r.id, jobName: r.job_name ?? "", target: r.target, restarts: r.restarts, lastCheckpointAt: completedAt ? Date.parse(completedAt) : null };
+  });
+}
