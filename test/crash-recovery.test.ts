@@ -61,7 +61,7 @@ beforeAll(async () => {
     ...database.env,
     BOOTSTRAP_ADMIN_TOKEN: ADMIN,
     // Recovery must wait for the dead process's claim; keep that short, and the upstream deadline long.
-    SUBMISSION_CLAIM_TIMEOUT: "3s",
+    SUBMISSION_CLAIM_TIMEOUT: "5s",
     RECOVERY_INTERVAL: "200ms",
     MONITOR_POLL_INTERVAL: "200ms",
     MONITOR_LEASE_DURATION: "2s",
@@ -187,7 +187,7 @@ describe("a gateway killed mid-submission", () => {
     emulator.control.resetCounters();
     emulator.control.setFault("session:default", { route: SESSION_RUN, hang: true } satisfies Fault);
     emulator.control.setFault("rm:rm1", { route: YARN_SUBMIT, hang: true } satisfies Fault);
-    const runs = await startHeldRuns(gateway!.url, "Stored", () => routeCount("session:default", SESSION_RUN) === 1 && routeCount("rm:rm1", YARN_SUBMIT) === 2);
+    const runs = await startHeldRuns(gateway!.url, "Stored", () => routeCount("session:default", SESSION_RUN) >= 1 && routeCount("rm:rm1", YARN_SUBMIT) >= 2);
     // yarn-rest stores the application id it reserved before sending.
     expect(runs.get(PATHS[1]!)!.yarn.applicationId).toMatch(/^application_/);
 
