@@ -121,7 +121,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       }),
     artifactPath: (sha256) => artifactPath(config.DATA_DIR, sha256),
     replicaId: config.REPLICA_ID,
-    claimTimeoutMs: config.SUBMISSION_CLAIM_TIMEOUT,
+    // A Flink CLI may work for FLINK_CLI_TIMEOUT before the application exists:
+    // the claim must outlast it, or recovery would find nothing and submit again.
+    claimTimeoutMs: Math.max(config.SUBMISSION_CLAIM_TIMEOUT, config.FLINK_CLI_TIMEOUT + 5_000),
     onSubmitted: (record) => metrics.observeSubmission(record),
   });
   const operations = createOperationService({

@@ -62,6 +62,7 @@ beforeAll(async () => {
     BOOTSTRAP_ADMIN_TOKEN: ADMIN,
     // Recovery must wait for the dead process's claim; keep that short, and the upstream deadline long.
     SUBMISSION_CLAIM_TIMEOUT: "5s",
+    FLINK_CLI_TIMEOUT: "4s",
     RECOVERY_INTERVAL: "200ms",
     MONITOR_POLL_INTERVAL: "200ms",
     MONITOR_LEASE_DURATION: "2s",

@@ -75,7 +75,7 @@ describe("flink-cli launcher with the fake Flink CLI", () => {
   });
 
   it("kills a CLI that does not finish in time", async () => {
-    const slow = createFlinkCliLauncher({ clients, timeoutMs: 300 });
+    const slow = createFlinkCliLauncher({ clients, timeoutMs: 3_000 });
     // Emulated time stands still, so the CLI waits for RUNNING forever.
     const err = await slow.submit({ run: makeRun("application"), target, artifactPath: null }).catch((e: unknown) => e);
     expect(err).toMatchObject({ type: "flink-cli-failed", timedOut: true, outputTail: expect.stringContaining("Deploying cluster, current state ACCEPTED") });
