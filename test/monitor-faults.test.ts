@@ -25,6 +25,7 @@ afterEach(() => {
   // A failed test leaves no fault behind for the next one.
   w.emulator.control.clearFaults();
   w.emulator.control.setHistoryLag(0);
+  w.emulator.control.setActiveRm("rm1");
 });
 
 const ALL_UPSTREAMS = ["session", "rm", "history", "proxy", "am"];
@@ -201,6 +202,7 @@ describe("the monitor under upstream faults", () => {
     await stepUntil([stream, batch, failing], (r) => r.state === "RUNNING", 200);
     const errorsBefore = (await health("yarn"))?.error_count ?? 0;
 
+    const rm2Before = requests("rm:rm2");
     expect(w.emulator.control.failover()).toBe("rm2");
     for (const run of [stream, batch, failing]) w.emulator.control.setProxyNotFound(run.appId!, true);
     for (let i = 0; i < 4; i++) {
@@ -209,14 +211,20 @@ describe("the monitor under upstream faults", () => {
     }
     // The standby's redirect is followed: a fail-over is no outage.
     expect((await health("yarn"))?.error_count).toBe(errorsBefore);
-    expect(requests("rm:rm2")).toBeGreaterThan(0);
+    expect(requests("rm:rm2")).toBeGreaterThan(rm2Before);
 
     const [s, b, f] = await stepUntil([stream, batch, failing], (r) => r.id === stream.id || r.state !== "RUNNING", 2_000);
     expect(s?.state).toBe("RUNNING");
     expect(b).toMatchObject({ state: "FINISHED", finalStateSource: "history-server" });
     expect(f).toMatchObject({ state: "FAILED", finalStateSource: "history-server" });
     w.emulator.control.setProxyNotFound(stream.appId!, false);
-    w.emulator.control.failover();
+
+    // The AM container dies: YARN starts a second attempt, the job comes back; the run never ends meanwhile.
+    w.emulator.control.failAmAttempt(stream.appId!);
+    expect(w.emulator.control.app(stream.appId!)?.attempt).toBe(2);
+    await step(0);
+    expect(TERMINAL).not.toContain((await getRun(stream.id)).state);
+    await stepUntil([stream], (r) => r.state === "RUNNING" && w.emulator.control.job(stream.flinkJobId)?.state === "RUNNING", 500);
   }, 20_000);
 
   it("decides from YARN while the History Server lags or is absent: a batch job whose cluster is gone is FINISHED", async () => {
