@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { OperationService } from "../../runs/operation-service.ts";
-import { operationResource } from "../../store/operation-repository.ts";
+import type { Context } from "hono";
+import { type Operation, operationResource } from "../../store/operation-repository.ts";
 import { requireScope } from "../middleware/auth.ts";
 import type { AppEnv } from "../env.ts";
 import { bearerSecurity, errorResponses, idempotencyHeader, jsonContent, READ_ERRORS, WRITE_ERRORS } from "../openapi.ts";
@@ -20,6 +21,12 @@ const StopBody = z
 const accepted = { 202: jsonContent(OperationSchema, "Accepted: follow the operation until SUCCEEDED or FAILED"), ...errorResponses(...WRITE_ERRORS, 404, 502) };
 const common = { tags: ["operations"], security: bearerSecurity, middleware: [requireScope("runs:write")] };
 
+/** 202 with the operation and where to follow it. */
+function accepted202(c: Context<AppEnv>, op: Operation) {
+  c.header("location", `/v1/operations/${op.id}`);
+  return c.json(operationResource(op), 202);
+}
+
 export function operationRoutes(deps: { operations: OperationService }) {
   return new OpenAPIHono<AppEnv>()
     .openapi(
@@ -31,11 +38,7 @@ export function operationRoutes(deps: { operations: OperationService }) {
         request: { params: runIdParam, headers: idempotencyHeader, body: { required: false, content: { "application/json": { schema: SavepointBody } } } },
         responses: accepted,
       }),
-      async (c) => {
-        const op = await deps.operations.savepoint(c.req.valid("param").id, c.req.valid("json") ?? {});
-        c.header("location", `/v1/operations/${op.id}`);
-        return c.json(operationResource(op), 202);
-      },
+      async (c) => accepted202(c, await deps.operations.savepoint(c.req.valid("param").id, c.req.valid("json") ?? {})),
     )
     .openapi(
       createRoute({
@@ -46,11 +49,7 @@ export function operationRoutes(deps: { operations: OperationService }) {
         request: { params: runIdParam, headers: idempotencyHeader, body: { required: false, content: { "application/json": { schema: StopBody } } } },
         responses: accepted,
       }),
-      async (c) => {
-        const op = await deps.operations.stop(c.req.valid("param").id, c.req.valid("json") ?? {});
-        c.header("location", `/v1/operations/${op.id}`);
-        return c.json(operationResource(op), 202);
-      },
+      async (c) => accepted202(c, await deps.operations.stop(c.req.valid("param").id, c.req.valid("json") ?? {})),
     )
     .openapi(
       createRoute({
@@ -61,11 +60,7 @@ export function operationRoutes(deps: { operations: OperationService }) {
         request: { params: runIdParam, headers: idempotencyHeader },
         responses: accepted,
       }),
-      async (c) => {
-        const op = await deps.operations.cancel(c.req.valid("param").id);
-        c.header("location", `/v1/operations/${op.id}`);
-        return c.json(operationResource(op), 202);
-      },
+      async (c) => accepted202(c, await deps.operations.cancel(c.req.valid("param").id)),
     )
     .openapi(
       createRoute({
