@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
+import { loadConfig } from "../src/config/config.ts";
+import { systemClock } from "../src/domain/clock.ts";
+import { TERMINAL_STATES } from "../src/domain/run-state.ts";
+import type { SessionTarget, YarnTarget } from "../src/domain/target.ts";
+import { createGateway } from "../src/gateway.ts";
+import { createLogger } from "../src/logging/logger.ts";
+import { openDatabase } from "../src/store/database.ts";
+import { forkChild } from "./child-rpc.ts";
+import { startCpuProfile } from "./cpu-profile.ts";
+import { type Sighting, summarizeDetection } from "./detection.ts";
+import type { EmulatorUrls, ScriptedChange } from "./emulator-process.ts";
+import { comparisonTable, figuresOf, type PollerFigures, targetLines } from "./monitor-report.ts";
+import { parseMonitorBenchOptions } from "./monitor-options.ts";
+import type { NaiveResult, NaiveWatch } from "./naive-poller.ts";
+import { buildRuns, clusterName, samplePlan, startJobs, waitAllRunning, YARN_TARGET } from "./scenario.ts";
+import { seedGateway } from "./seed-gateway.ts";
+import { percentile } from "./stats.ts";
+import { type LoopResult, measureTicks } from "./tick-loop.ts";
+
+/**
+ * `npm run bench:monitor [-- --quick]`: the monitor against 50 session
+ * clusters × 200 jobs and 2,000 YARN application clusters on the emulator,
+ * then a naive one-request-per-job poller over the same jobs, each for the
+ * same time with the same stream of state changes; prints a table.
+ */
+const options = parseMonitorBenchOptions(process.argv.slice(2), process.env);
+const say = (message: string) => console.error(`[bench:monitor] ${message}`);
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const durationMs = options.durationS * 1000;
+const drainMs = 2 * options.intervalMs + 2000;
+
+const clusters = Array.from({ length: options.clusters }, (_, i) => clusterName(i));
+say(`starting the emulator: ${clusters.length} session clusters, the YARN RM pair, the History Server`);
+const emulator = forkChild(here("./emulator-process.ts"));
+const urls = await emulator.call<EmulatorUrls>("start", { clusters, restartDelayMs: options.restartDelayMs, historyLagMs: 10_000 });
+
+const runs = buildRuns(options, systemClock);
+say(`starting ${runs.length.toLocaleString("en-US")} jobs on the emulator (jar runs and YARN submissions with the runs' ids)`);
+await startJobs(urls, runs);
+await waitAllRunning(urls, runs.length);
+
+const dataDir = await mkdtemp(path.join(tmpdir(), "flinkgate-bench-"));
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const schema = databaseUrl ? `bench_monitor_${process.pid}` : undefined;
+const database = await openDatabase({ url: databaseUrl, dataDir, schema });
+const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", MONITOR_POLL_INTERVAL: `${options.intervalMs}ms` });
+const gateway = await createGateway(config, { database, logger: createLogger({ level: "error" }) });
+const { db } = database;
+say(`gateway on ${database.kind}${databaseUrl ? ` (schema ${schema})` : ` in ${dataDir}`}; seeding targets and runs`);
+const targets = await seedGateway(db, urls, runs, await samplePlan(urls, runs[0]!), new Date());
+
+// The monitor's own detection-latency samples (what feeds flinkgate_detection_latency_seconds), unbucketed.
+const histogramSamples: number[] = [];
+const observe = gateway.metrics.observeDetectionLatency.bind(gateway.metrics);
+gateway.metrics.observeDetectionLatency = (record) => {
+  histogramSamples.push(record.seconds * 1000);
+  observe(record);
+};
+
+const activeRuns = () => db.selectFrom("runs").select(["target", "flink_job_id", "yarn_application_id"]).where("state", "not in", TERMINAL_STATES).execute();
+
+/**
+ * Streams state changes for `durationMs` while `poll` runs; the poll goes on
+ * for `drainMs` more, so the last changes are seen, but only ticks started
+ * while changes streamed are kept.
+ */
+async function phase<T extends LoopResult>(jobIds: string[], poll: (ms: number) => Promise<T>): Promise<{ result: T; changes: ScriptedChange[]; startedAt: number }> {
+  const startedAt = Date.now();
+  await emulator.call("startChanges", { jobIds, perSecond: options.changesPerS });
+  const stopped = sleep(durationMs).then(() => emulator.call<ScriptedChange[]>("stopChanges"));
+  const result = await poll(durationMs + drainMs);
+  const changes = await stopped;
+  return { result: { ...result, ticks: result.ticks.filter((t) => t.startedAt < startedAt + durationMs) }, changes, startedAt };
+}
+
+const tick = () => gateway.monitor.tick();
+say(`warm-up: 2 monitor ticks`);
+const warm = await measureTicks({ tick, controlUrl: urls.controlUrl, intervalMs: options.intervalMs, durationMs: Number.POSITIVE_INFINITY, maxTicks: 2 });
+
+say(`flinkgate monitor: ${options.durationS} s, poll interval ${options.intervalMs} ms, ${options.changesPerS} changes/s`);
+const watchedByMonitor = await activeRuns();
+const stopProfile = options.cpuProfile ? await startCpuProfile() : undefined;
+const monitorPhase = await phase(
+  watchedByMonitor.map((r) => r.flink_job_id),
+  (ms) => measureTicks({ tick, controlUrl: urls.controlUrl, intervalMs: options.intervalMs, durationMs: ms }),
+);
+if (stopProfile && options.cpuProfile) await stopProfile(options.cpuProfile);
+const events = await db
+  .selectFrom("events")
+  .select(["type", "created_at", "data"])
+  .where("created_at", ">=", new Date(monitorPhase.startedAt))
+  .where("type", "in", ["run.state_changed", "run.updated"])
+  .execute();
+const monitorSightings: Sighting[] = events.flatMap((e) => {
+  const data = e.data as { flinkJobId: string; to?: string; flinkState: string | null };
+  const at = e.created_at.getTime();
+  const seen: Sighting[] = [];
+  if (e.type === "run.state_changed" && data.to && TERMINAL_STATES.includes(data.to as never)) seen.push({ jobId: data.flinkJobId, state: data.to, at });
+  if (data.flinkState === "RESTARTING") seen.push({ jobId: data.flinkJobId, state: "RESTARTING", at });
+  return seen;
+});
+const stillActive = await activeRuns();
+const runningYarnApps = stillActive.filter((r) => r.target === YARN_TARGET).length;
+const monitor: PollerFigures = figuresOf(monitorPhase.result, summarizeDetection(monitorPhase.changes, monitorSightings), watchedByMonitor.length);
+
+let naive: PollerFigures | undefined;
+if (!options.skipNaive) {
+  say(`naive poller: ${options.durationS} s over the ${stillActive.length.toLocaleString("en-US")} runs still active, same interval and change rate`);
+  const sessionTargets = new Map(targets.filter((t): t is SessionTarget => t.kind === "session").map((t) => [t.name, t]));
+  const watch: NaiveWatch = {
+    sessionJobs: stillActive.filter((r) => r.target !== YARN_TARGET).map((r) => ({ target: sessionTargets.get(r.target)!, jobId: r.flink_job_id })),
+    yarnApps: stillActive.filter((r) => r.target === YARN_TARGET).map((r) => ({ appId: r.yarn_application_id!, jobId: r.flink_job_id })),
+    yarnTarget: targets.find((t): t is YarnTarget => t.kind === "yarn")!,
+    controlUrl: urls.controlUrl,
+    intervalMs: options.intervalMs,
+    durationMs: 0,
+    concurrency: options.naiveConcurrency,
+  };
+  const child = forkChild(here("./naive-poller.ts"));
+  const naivePhase = await phase(
+    stillActive.map((r) => r.flink_job_id),
+    (ms) => child.call<NaiveResult>("poll", { ...watch, durationMs: ms }),
+  );
+  await child.close();
+  naive = figuresOf(naivePhase.result, summarizeDetection(naivePhase.changes, naivePhase.result.sightings), stillActive.length);
+}
+
+const first = warm.ticks[0];
+console.log(`\n## flinkgate monitor vs a naive poller — ${options.clusters} session clusters × ${options.jobsPerCluster} jobs + ${options.yarnApps} YARN application clusters\n`);
+console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail), ${options.durationS} s per poller, ${database.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
+console.log(comparisonTable(monitor, naive));
+console.log(`\nTargets (flinkgate monitor):`);
+for (const line of targetLines(monitor, naive, { targets: targets.length, runningYarnApps, intervalMs: options.intervalMs })) console.log(`- ${line}`);
+console.log(
+  `\nNotes: medians over ticks; latency = scripted change on the emulator → the run.state_changed event's time (monitor) or the poller's read (naive).` +
+    ` The monitor's own flinkgate_detection_latency_seconds samples (post-commit, from upstream timestamps): p50 ${Math.round(percentile(histogramSamples, 50))} ms, p99 ${Math.round(percentile(histogramSamples, 99))} ms.` +
+    (first ? ` First warm-up tick: ${first.requests ? Object.values(first.requests).reduce((a, b) => a + b, 0) : 0} requests, ${first.cpuMs.toFixed(0)} ms CPU, ${first.wallMs.toFixed(0)} ms wall.` : ""),
+);
+
+await gateway.stop();
+if (schema) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db).catch(() => undefined);
+await database.close();
+await emulator.close();
+await rm(dataDir, { recursive: true, force: true });

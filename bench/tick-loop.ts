@@ -1,0 +1,51 @@
+import { countsBetween, readUpstreamCounts, type UpstreamCounts } from "./upstream-counts.ts";
+
+/** What one poller tick cost: requests the emulator served, this process's CPU time, wall time. */
+export interface TickSample {
+  /** Epoch ms the tick started. */
+  startedAt: number;
+  requests: UpstreamCounts;
+  cpuMs: number;
+  wallMs: number;
+}
+
+export interface LoopResult {
+  ticks: TickSample[];
+  peakRssMb: number;
+}
+
+const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
+
+/**
+ * Runs `tick` the way the gateway's IntervalLoop does (the next tick starts
+ * `intervalMs` after the previous one ended) until `durationMs` passed,
+ * measuring each tick. The process's CPU time is the tick's own as long as
+ * nothing else runs in this process meanwhile, which is why the emulator
+ * lives in another one. RSS is sampled every 100 ms for its peak.
+ */
+export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl: string; intervalMs: number; durationMs: number; maxTicks?: number }): Promise<LoopResult> {
+  const ticks: TickSample[] = [];
+  let peakRssMb = rssMb();
+  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb())), 100);
+  const end = Date.now() + opts.durationMs;
+  // Nothing else calls the emulator's upstreams between ticks, so one read serves as both after and before.
+  let before = await readUpstreamCounts(opts.controlUrl);
+  try {
+    while (Date.now() < end && ticks.length < (opts.maxTicks ?? Infinity)) {
+      const startedAt = Date.now();
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      await opts.tick();
+      const wallMs = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      const after = await readUpstreamCounts(opts.controlUrl);
+      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, wallMs });
+      before = after;
+      peakRssMb = Math.max(peakRssMb, rssMb());
+      await new Promise((resolve) => setTimeout(resolve, opts.intervalMs));
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  return { ticks, peakRssMb };
+}
