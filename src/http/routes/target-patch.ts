@@ -7,6 +7,8 @@ import { fieldIssues } from "../validation.ts";
 export const REDACTED = "[redacted]";
 
 const IMMUTABLE = ["name", "kind"] as const;
+/** Fields the API shows but a client cannot set; a GET sent back as a PATCH carries them. */
+const READ_ONLY = ["createdAt", "updatedAt", "health"];
 
 /**
  * Applies a JSON merge patch (RFC 7396) to a stored target and validates the
@@ -22,8 +24,8 @@ export function applyTargetPatch(current: Target, patch: JsonObject): Target {
   for (const field of IMMUTABLE) {
     if (field in patch && patch[field] !== current[field]) issues.push({ field: `body.${field}`, message: "cannot be changed; create a new target instead" });
   }
-  let effective = patch;
-  const headers = patch.headers;
+  let effective: JsonObject = Object.fromEntries(Object.entries(patch).filter(([key]) => !READ_ONLY.includes(key)));
+  const headers = effective.headers;
   if (isJsonObject(headers)) {
     const stored = current.kind === "session" ? current.headers : {};
     const kept: JsonObject = {};
@@ -31,7 +33,7 @@ export function applyTargetPatch(current: Target, patch: JsonObject): Target {
       if (value !== REDACTED) kept[name] = value;
       else if (!(name in stored)) issues.push({ field: `body.headers.${name}`, message: `is '${REDACTED}' but no such header is stored; send its value` });
     }
-    effective = { ...patch, headers: kept };
+    effective = { ...effective, headers: kept };
   }
   if (issues.length > 0) throw new ValidationError(issues);
   const parsed = targetSchema.safeParse(applyMergePatch(current, effective));
