@@ -5,13 +5,13 @@ import type { Target } from "../domain/target.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { RunWriter } from "../runs/run-writer.ts";
 import { acquireLeases, recordTargetFailure, recordTargetSuccess, releaseLeases } from "../store/lease-repository.ts";
-import { listActiveRuns } from "../store/run-repository.ts";
 import type { Database } from "../store/schema.ts";
 import { listAllTargets } from "../store/target-repository.ts";
 import type { ReconcileContext } from "./reconcile-context.ts";
 import { reconcileSessionTarget } from "./reconcile-session-target.ts";
 import { reconcileYarnTarget } from "./reconcile-yarn-target.ts";
 import type { MonitorSources } from "./sources.ts";
+import { createWatchedRuns } from "./watched-runs.ts";
 
 export interface MonitorSettings {
   pollIntervalMs: number;
@@ -58,16 +58,18 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  * The reconcilers' driver: every tick it renews this replica's target leases
  * and reconciles each held target that is due. Everything that decides a
  * state comes from the database and the upstreams; what is kept in memory
- * (tick counters, back-off times) only schedules reads.
+ * (tick counters, back-off times) only schedules reads, and the watched runs
+ * are the database's rows, kept current from the event log (watched-runs.ts).
  */
 export function createMonitor(deps: MonitorDeps) {
   const { settings } = deps;
   const schedules = new Map<string, TargetSchedule>();
+  const watched = createWatchedRuns(deps.db);
 
   async function reconcile(target: Target, schedule: TargetSchedule): Promise<void> {
     const started = performance.now();
     const now = deps.clock.now();
-    const runs = await listActiveRuns(deps.db, target.name);
+    const runs = await watched.of(target.name);
     const ctx: ReconcileContext = {
       now,
       tick: schedule.tick++,
@@ -111,9 +113,11 @@ export function createMonitor(deps: MonitorDeps) {
       for (const name of schedules.keys()) {
         if (!held.has(name)) {
           schedules.delete(name);
+          watched.forget(name);
           deps.observer?.setTargetHealth({ target: name, consecutiveFailures: 0, leaseHeld: false });
         }
       }
+      await watched.refresh();
       const due = targets.filter((t) => {
         if (!held.has(t.name)) return false;
         let schedule = schedules.get(t.name);

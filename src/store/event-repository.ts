@@ -42,3 +42,17 @@ export async function listEvents(
   if (query.runId !== undefined) q = q.where("run_id", "=", query.runId);
   return (await q.execute()).map(toStoredEvent);
 }
+
+/** The newest event's seq (0 on an empty log). */
+export async function lastEventSeq(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom("events").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/** The runs named by events after `afterSeq`, and the newest seq seen (seq order is commit order: see appendEvent). */
+export async function runsChangedSince(db: Kysely<Database>, afterSeq: number): Promise<{ runIds: string[]; lastSeq: number }> {
+  const rows = await db.selectFrom("events").select(["seq", "run_id"]).where("seq", ">", afterSeq).orderBy("seq").execute();
+  const runIds = new Set<string>();
+  for (const row of rows) if (row.run_id !== null) runIds.add(row.run_id);
+  return { runIds: [...runIds], lastSeq: rows.at(-1)?.seq ?? afterSeq };
+}

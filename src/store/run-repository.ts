@@ -3,7 +3,7 @@ import type { Run, RunSpec } from "../domain/run.ts";
 import type { FinalStateSource, RunMode, RunState } from "../domain/run-state.ts";
 import type { Database, RunsTable } from "./schema.ts";
 
-export function toRun(row: Selectable<RunsTable>): Run {
+export function toRun(row: Omit<Selectable<RunsTable>, "plan" | "claimed_by" | "claimed_until">): Run {
   return {
     id: row.id,
     jobName: row.job_name,
@@ -200,14 +200,41 @@ export async function listUnsubmittedRuns(db: Kysely<Database>, now: Date, limit
   return rows.map(toRun);
 }
 
+/** Run states the monitor does not watch: ended, or not submitted yet. */
+export const UNWATCHED_STATES: readonly RunState[] = ["FINISHED", "FAILED", "CANCELED", "PENDING", "SUBMITTING"];
+
+/** Every column toRun maps; the plan (the largest value) stays in the database. */
+const RUN_COLUMNS = [
+  "id", "job_name", "job_version", "target", "mode", "spec", "state", "flink_state", "flink_job_id", "yarn_tag", "yarn_application_id",
+  "yarn_state", "yarn_final_status", "yarn_diagnostics", "yarn_am_address", "jar_id", "final_state_source", "restarts", "last_savepoint",
+  "last_checkpoint", "failure_cause", "callback_url", "labels", "created_at", "submitted_at", "started_at", "ended_at", "updated_at", "unseen_since",
+] as const satisfies ReadonlyArray<keyof RunsTable>;
+
+export interface WatchedRunRow {
+  run: Run;
+  hasPlan: boolean;
+}
+
 /** The runs of a target the monitor still watches (not FINISHED / FAILED / CANCELED), with whether their plan is stored. */
-export async function listActiveRuns(db: Kysely<Database>, target: string): Promise<Array<{ run: Run; hasPlan: boolean }>> {
+export async function listActiveRuns(db: Kysely<Database>, target: string): Promise<WatchedRunRow[]> {
   const rows = await db
     .selectFrom("runs")
-    .selectAll()
+    .select(RUN_COLUMNS)
     .select((eb) => eb("plan", "is not", null).as("has_plan"))
     .where("target", "=", target)
-    .where("state", "not in", ["FINISHED", "FAILED", "CANCELED", "PENDING", "SUBMITTING"])
+    .where("state", "not in", UNWATCHED_STATES)
+    .execute();
+  return rows.map((row) => ({ run: toRun(row), hasPlan: Boolean(row.has_plan) }));
+}
+
+/** The given runs as the monitor watches them, whatever their state (the caller sorts out the unwatched). */
+export async function findWatchedRuns(db: Kysely<Database>, ids: readonly string[]): Promise<WatchedRunRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("runs")
+    .select(RUN_COLUMNS)
+    .select((eb) => eb("plan", "is not", null).as("has_plan"))
+    .where("id", "in", ids)
     .execute();
   return rows.map((row) => ({ run: toRun(row), hasPlan: Boolean(row.has_plan) }));
 }
