@@ -1,6 +1,6 @@
 import type { DetectionSummary } from "./detection.ts";
 import { markdownTable, median, percentile } from "./stats.ts";
-import type { LoopResult } from "./tick-loop.ts";
+import type { LoopResult, TickSample } from "./tick-loop.ts";
 import { totalOf, UPSTREAM_LABELS, UPSTREAMS, type UpstreamCounts } from "./upstream-counts.ts";
 
 /** One poller's figures over its measured ticks: medians per tick, latency percentiles, peak RSS. */
@@ -9,6 +9,8 @@ export interface PollerFigures {
   ticks: number;
   requests: UpstreamCounts;
   totalRequests: number;
+  /** Median requests per tick once nothing changes any more. */
+  quietRequests: number;
   cpuMs: number;
   wallMs: number;
   p50Ms: number;
@@ -17,13 +19,14 @@ export interface PollerFigures {
   peakRssMb: number;
 }
 
-export function figuresOf(loop: LoopResult, detection: DetectionSummary, watched: number): PollerFigures {
+export function figuresOf(loop: LoopResult, quiet: TickSample[], detection: DetectionSummary, watched: number): PollerFigures {
   const requests = Object.fromEntries(UPSTREAMS.map((u) => [u, median(loop.ticks.map((t) => t.requests[u]))])) as UpstreamCounts;
   return {
     watched,
     ticks: loop.ticks.length,
     requests,
     totalRequests: median(loop.ticks.map((t) => totalOf(t.requests))),
+    quietRequests: median(quiet.map((t) => totalOf(t.requests))),
     cpuMs: median(loop.ticks.map((t) => t.cpuMs)),
     wallMs: median(loop.ticks.map((t) => t.wallMs)),
     p50Ms: percentile(detection.latenciesMs, 50),
@@ -46,7 +49,8 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
   const rows = [
     row("runs watched at start", (f) => f.watched, 0, false),
     row("ticks measured", (f) => f.ticks, 0, false),
-    row("**requests / tick** (median)", (f) => f.totalRequests),
+    row("**requests / tick**, nothing changing (median)", (f) => f.quietRequests),
+    row("**requests / tick**, changes streaming (median)", (f) => f.totalRequests),
     ...UPSTREAMS.filter((u) => monitor.requests[u] > 0 || (naive?.requests[u] ?? 0) > 0).map((u) => row(`  ${UPSTREAM_LABELS[u]}`, (f) => f.requests[u])),
     row("**CPU / tick**, ms (median)", (f) => f.cpuMs, 1),
     row("tick wall time, ms (median)", (f) => f.wallMs),
@@ -63,11 +67,12 @@ export function targetLines(monitor: PollerFigures, naive: PollerFigures | undef
   const requestBound = bounds.targets + bounds.runningYarnApps / 5;
   const mark = (ok: boolean) => (ok ? "met   " : "MISSED");
   const lines = [
-    `${mark(monitor.totalRequests <= requestBound)} requests/tick ${n(monitor.totalRequests)} ≤ targets + running YARN apps ÷ 5 = ${bounds.targets} + ${bounds.runningYarnApps} ÷ 5 = ${n(requestBound)}`,
+    `${mark(monitor.quietRequests <= requestBound)} steady requests/tick ${n(monitor.quietRequests)} ≤ targets + running YARN apps ÷ 5 = ${bounds.targets} + ${bounds.runningYarnApps} ÷ 5 = ${n(requestBound)}`,
   ];
   if (naive) {
-    const fewer = naive.totalRequests / monitor.totalRequests;
-    lines.push(`${mark(fewer >= 20)} ${n(fewer, 1)}× fewer requests than the naive poller (≥ 20×)`);
+    const fewer = naive.quietRequests / monitor.quietRequests;
+    const streaming = naive.totalRequests / monitor.totalRequests;
+    lines.push(`${mark(fewer >= 20)} ${n(fewer, 1)}× fewer requests than the naive poller when steady, ${n(streaming, 1)}× with changes streaming (≥ 20×)`);
   }
   lines.push(
     `${mark(monitor.cpuMs <= 250)} CPU/tick ${n(monitor.cpuMs, 1)} ms ≤ 250 ms`,

@@ -33,7 +33,9 @@ const say = (message: string) => console.error(`[bench:monitor] ${message}`);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const durationMs = options.durationS * 1000;
-const drainMs = 2 * options.intervalMs + 2000;
+// After the changes stop: time for the last restarts to end and be seen, then ticks with nothing changing.
+const drainMs = options.restartDelayMs + 2 * options.intervalMs + 2000;
+const quietMs = 3 * options.intervalMs;
 
 const clusters = Array.from({ length: options.clusters }, (_, i) => clusterName(i));
 say(`starting the emulator: ${clusters.length} session clusters, the YARN RM pair, the History Server`);
@@ -67,16 +69,18 @@ const activeRuns = () => db.selectFrom("runs").select(["target", "flink_job_id",
 
 /**
  * Streams state changes for `durationMs` while `poll` runs; the poll goes on
- * for `drainMs` more, so the last changes are seen, but only ticks started
- * while changes streamed are kept.
+ * for `drainMs` more, so the last changes are seen, then `quietMs` with no
+ * changes at all. Ticks started while changes streamed are `result.ticks`;
+ * those of the quiet end are `quiet`.
  */
-async function phase<T extends LoopResult>(jobIds: string[], poll: (ms: number) => Promise<T>): Promise<{ result: T; changes: ScriptedChange[]; startedAt: number }> {
+async function phase<T extends LoopResult>(jobIds: string[], poll: (ms: number) => Promise<T>) {
   const startedAt = Date.now();
   await emulator.call("startChanges", { jobIds, perSecond: options.changesPerS });
   const stopped = sleep(durationMs).then(() => emulator.call<ScriptedChange[]>("stopChanges"));
-  const result = await poll(durationMs + drainMs);
+  const result = await poll(durationMs + drainMs + quietMs);
   const changes = await stopped;
-  return { result: { ...result, ticks: result.ticks.filter((t) => t.startedAt < startedAt + durationMs) }, changes, startedAt };
+  const quiet = result.ticks.filter((t) => t.startedAt >= startedAt + durationMs + drainMs);
+  return { result: { ...result, ticks: result.ticks.filter((t) => t.startedAt < startedAt + durationMs) }, quiet, changes, startedAt };
 }
 
 const tick = () => gateway.monitor.tick();
@@ -107,7 +111,7 @@ const monitorSightings: Sighting[] = events.flatMap((e) => {
 });
 const stillActive = await activeRuns();
 const runningYarnApps = stillActive.filter((r) => r.target === YARN_TARGET).length;
-const monitor: PollerFigures = figuresOf(monitorPhase.result, summarizeDetection(monitorPhase.changes, monitorSightings), watchedByMonitor.length);
+const monitor: PollerFigures = figuresOf(monitorPhase.result, monitorPhase.quiet, summarizeDetection(monitorPhase.changes, monitorSightings), watchedByMonitor.length);
 
 let naive: PollerFigures | undefined;
 if (!options.skipNaive) {
@@ -128,12 +132,12 @@ if (!options.skipNaive) {
     (ms) => child.call<NaiveResult>("poll", { ...watch, durationMs: ms }),
   );
   await child.close();
-  naive = figuresOf(naivePhase.result, summarizeDetection(naivePhase.changes, naivePhase.result.sightings), stillActive.length);
+  naive = figuresOf(naivePhase.result, naivePhase.quiet, summarizeDetection(naivePhase.changes, naivePhase.result.sightings), stillActive.length);
 }
 
 const first = warm.ticks[0];
 console.log(`\n## flinkgate monitor vs a naive poller — ${options.clusters} session clusters × ${options.jobsPerCluster} jobs + ${options.yarnApps} YARN application clusters\n`);
-console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail), ${options.durationS} s per poller, ${database.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
+console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail) for ${options.durationS} s per poller, then no changes, ${database.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
 console.log(comparisonTable(monitor, naive));
 console.log(`\nTargets (flinkgate monitor):`);
 for (const line of targetLines(monitor, naive, { targets: targets.length, runningYarnApps, intervalMs: options.intervalMs })) console.log(`- ${line}`);
