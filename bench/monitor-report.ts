@@ -60,7 +60,7 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
     ["restarts seen / scripted", `${monitor.detection.restartsSeen} / ${monitor.detection.restarts}`, naive ? `${naive.detection.restartsSeen} / ${naive.detection.restarts}` : "–", ""],
     row("**peak RSS**, MB", (f) => f.peakRssMb),
   ];
-  return markdownTable(["per tick (steady, state changes streaming)", "flinkgate monitor", "naive poller", "naive ÷ monitor"], rows);
+  return markdownTable(["per tick, median over ticks", "flinkgate monitor", "naive poller", "naive ÷ monitor"], rows);
 }
 
 export function targetLines(monitor: PollerFigures, naive: PollerFigures | undefined, bounds: { targets: number; runningYarnApps: number; intervalMs: number }): string[] {
