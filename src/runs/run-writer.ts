@@ -4,8 +4,8 @@ import { newId } from "../domain/ids.ts";
 import type { Run } from "../domain/run.ts";
 import { runResource } from "../domain/run-resource.ts";
 import type { RunState } from "../domain/run-state.ts";
-import { appendEvent } from "../store/event-repository.ts";
-import { insertRun, type RunPatch, toRun, toRunUpdate } from "../store/run-repository.ts";
+import { appendEvent, appendEvents, type NewEvent } from "../store/event-repository.ts";
+import { insertRun, lockRunStates, type RunPatch, updateLockedRun } from "../store/run-repository.ts";
 import type { Database } from "../store/schema.ts";
 
 export interface Transition {
@@ -16,12 +16,70 @@ export interface Transition {
   source: string;
 }
 
+/** One guarded change: `patch` applies only while the run is in one of `from`. */
+export interface RunChangeRequest {
+  runId: string;
+  from: readonly RunState[];
+  patch: RunPatch;
+  source: string;
+}
+
+interface Applied {
+  run: Run;
+  previous: RunState;
+  source: string;
+}
+
 /**
  * Every write to a run goes through here: the row and its event in one
  * transaction (DESIGN.md "Events out"). A state change is `run.state_changed`
  * with the run plus from / to / source; any other change is `run.updated`.
  */
 export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTransition?: (t: Transition) => void }) {
+  function eventOf({ run, previous, source }: Applied, at: Date): NewEvent {
+    const data = runResource(run);
+    if (run.state !== previous) {
+      return { id: newId("evt", deps.clock), type: "run.state_changed", runId: run.id, data: { ...data, from: previous, to: run.state, source }, at };
+    }
+    return { id: newId("evt", deps.clock), type: "run.updated", runId: run.id, data: { ...data, source }, at };
+  }
+
+  /**
+   * Applies each change whose run is still in one of its `from` states, all
+   * in one transaction with one event per applied change (in the given
+   * order). Returns, per change, the new run or undefined when the run had
+   * moved on (someone else decided first): a skipped change writes no event.
+   * Changes to the same run apply in turn, each guarded by the state the
+   * previous one left.
+   */
+  async function changeMany(changes: readonly RunChangeRequest[]): Promise<(Run | undefined)[]> {
+    if (changes.length === 0) return [];
+    const at = deps.clock.now();
+    const applied = await deps.db.transaction().execute(async (trx) => {
+      // Row locks first, the event log's lock last: the order every writer takes them in.
+      const states = await lockRunStates(trx, changes.map((c) => c.runId));
+      const results: (Applied | undefined)[] = [];
+      for (const change of changes) {
+        const previous = states.get(change.runId);
+        if (previous === undefined || !change.from.includes(previous)) {
+          results.push(undefined);
+          continue;
+        }
+        const run = await updateLockedRun(trx, change.runId, change.patch, at);
+        states.set(run.id, run.state);
+        results.push({ run, previous, source: change.source });
+      }
+      await appendEvents(trx, results.flatMap((r) => (r ? [eventOf(r, at)] : [])));
+      return results;
+    });
+    for (const result of applied) {
+      if (result && result.run.state !== result.previous) {
+        deps.onTransition?.({ run: result.run, from: result.previous, to: result.run.state, source: result.source });
+      }
+    }
+    return applied.map((result) => result?.run);
+  }
+
   return {
     async create(run: Run, claim: { by: string; until: Date } | null): Promise<Run> {
       const at = deps.clock.now();
@@ -37,33 +95,11 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
      * run, or undefined when it had moved on (someone else decided first).
      */
     async change(runId: string, from: readonly RunState[], patch: RunPatch, source: string): Promise<Run | undefined> {
-      const at = deps.clock.now();
-      const result = await deps.db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom("runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
-        if (!before || !from.includes(before.state as RunState)) return undefined;
-        const row = await trx.updateTable("runs").set(toRunUpdate(patch, at)).where("id", "=", runId).returningAll().executeTakeFirstOrThrow();
-        const run = toRun(row);
-        const previous = before.state as RunState;
-        const data = runResource(run);
-        if (run.state !== previous) {
-          await appendEvent(trx, {
-            id: newId("evt", deps.clock),
-            type: "run.state_changed",
-            runId,
-            data: { ...data, from: previous, to: run.state, source },
-            at,
-          });
-        } else {
-          await appendEvent(trx, { id: newId("evt", deps.clock), type: "run.updated", runId, data: { ...data, source }, at });
-        }
-        return { run, previous };
-      });
-      if (!result) return undefined;
-      if (result.run.state !== result.previous) {
-        deps.onTransition?.({ run: result.run, from: result.previous, to: result.run.state, source });
-      }
-      return result.run;
+      const [run] = await changeMany([{ runId, from, patch, source }]);
+      return run;
     },
+
+    changeMany,
   };
 }
 

@@ -14,23 +14,43 @@ export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
   return { id: row.id, seq: row.seq, type: row.type, runId: row.run_id, timestamp: row.created_at, data: row.data };
 }
 
+/** What a writer appends; the seq is given by the database. */
+export interface NewEvent {
+  id: string;
+  type: string;
+  runId: string | null;
+  data: Record<string, unknown>;
+  at: Date;
+}
+
 /**
- * Appends an event inside the caller's transaction. A bigserial alone does
- * not give commit order (a transaction holding seq 10 can commit after one
- * holding 11, and a reader of `after=10` would skip it), so writers take a
- * transaction-scoped advisory lock first: seq order is then commit order.
+ * A bigserial alone does not give commit order (a transaction holding seq 10
+ * can commit after one holding 11, and a reader of `after=10` would skip it),
+ * so writers take this transaction-scoped advisory lock before inserting:
+ * seq order is then commit order. Take it after any row locks the
+ * transaction needs, as every writer does, so lock order is the same everywhere.
  */
-export async function appendEvent(
-  trx: Transaction<Database>,
-  event: { id: string; type: string; runId: string | null; data: Record<string, unknown>; at: Date },
-): Promise<StoredEvent> {
+async function lockEventLog(trx: Transaction<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('flinkgate.events'))`.execute(trx);
-  const row = await trx
-    .insertInto("events")
-    .values({ id: event.id, type: event.type, run_id: event.runId, data: JSON.stringify(event.data), created_at: event.at })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+}
+
+const toRow = (event: NewEvent) => ({ id: event.id, type: event.type, run_id: event.runId, data: JSON.stringify(event.data), created_at: event.at });
+
+/** Appends an event inside the caller's transaction (see lockEventLog). */
+export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<StoredEvent> {
+  await lockEventLog(trx);
+  const row = await trx.insertInto("events").values(toRow(event)).returningAll().executeTakeFirstOrThrow();
   return toStoredEvent(row);
+}
+
+/**
+ * Appends several events with one lock and one multi-row insert; their seqs
+ * follow the array's order.
+ */
+export async function appendEvents(trx: Transaction<Database>, events: readonly NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await lockEventLog(trx);
+  await trx.insertInto("events").values(events.map(toRow)).execute();
 }
 
 export async function listEvents(

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from "kysely";
+import type { Kysely, Selectable, Transaction, Updateable } from "kysely";
 import type { Run, RunSpec } from "../domain/run.ts";
 import type { FinalStateSource, RunMode, RunState } from "../domain/run-state.ts";
 import type { Database, RunsTable } from "./schema.ts";
@@ -237,4 +237,21 @@ export async function findWatchedRuns(db: Kysely<Database>, ids: readonly string
     .where("id", "in", ids)
     .execute();
   return rows.map((row) => ({ run: toRun(row), hasPlan: Boolean(row.has_plan) }));
+}
+
+/**
+ * Locks the given runs (FOR UPDATE, in id order so two writers of overlapping
+ * sets cannot deadlock) and returns their current states; a missing run is
+ * absent from the map.
+ */
+export async function lockRunStates(trx: Transaction<Database>, ids: readonly string[]): Promise<Map<string, RunState>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx.selectFrom("runs").select(["id", "state"]).where("id", "in", [...new Set(ids)]).orderBy("id").forUpdate().execute();
+  return new Map(rows.map((row) => [row.id, row.state as RunState]));
+}
+
+/** Applies `patch` to a run the caller has locked; the plan is not read back. */
+export async function updateLockedRun(trx: Transaction<Database>, id: string, patch: RunPatch, at: Date): Promise<Run> {
+  const row = await trx.updateTable("runs").set(toRunUpdate(patch, at)).where("id", "=", id).returning(RUN_COLUMNS).executeTakeFirstOrThrow();
+  return toRun(row);
 }

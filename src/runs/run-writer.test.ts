@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase } from "../../test/helpers/database.ts";
+import { ManualClock } from "../../test/helpers/gateway.ts";
+import { insertRunRow } from "../../test/helpers/run-rows.ts";
+import { listEvents } from "../store/event-repository.ts";
+import { findRun } from "../store/run-repository.ts";
+import { createRunWriter, type Transition } from "./run-writer.ts";
+
+let database: TestDatabase;
+const clock = new ManualClock();
+let transitions: Transition[];
+// The event carries the run resource, which shows the artifact.
+const SPEC = JSON.stringify({ artifact: { kind: "uri", uri: "file:///job.jar" }, entryClass: null, args: [], parallelism: null, flinkConfig: {}, savepointPath: null });
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => database.dispose());
+beforeEach(async () => {
+  await database.reset();
+  transitions = [];
+  for (const id of ["run_a", "run_b", "run_c"]) await insertRunRow(database.db, { id, target: "t", state: "RUNNING", flink_state: "RUNNING", spec: SPEC });
+});
+
+const writer = () => createRunWriter({ db: database.db, clock, onTransition: (t) => transitions.push(t) });
+const events = () => listEvents(database.db, { afterSeq: 0, limit: 100 });
+
+describe("changeMany", () => {
+  it("applies every change whose run is still in a `from` state, one event each, in the given order", async () => {
+    const written = await writer().changeMany([
+      { runId: "run_c", from: ["RUNNING"], patch: { state: "FINISHED", flinkState: "FINISHED" }, source: "flink" },
+      { runId: "run_a", from: ["RUNNING"], patch: { flinkState: "RESTARTING", restarts: 1 }, source: "flink" },
+      { runId: "run_b", from: ["RUNNING"], patch: { state: "FAILED" }, source: "yarn" },
+    ]);
+
+    expect(written.map((r) => [r?.id, r?.state])).toEqual([["run_c", "FINISHED"], ["run_a", "RUNNING"], ["run_b", "FAILED"]]);
+    const log = await events();
+    expect(log.map((e) => [e.runId, e.type])).toEqual([
+      ["run_c", "run.state_changed"],
+      ["run_a", "run.updated"],
+      ["run_b", "run.state_changed"],
+    ]);
+    expect(log[0]?.data).toMatchObject({ id: "run_c", state: "FINISHED", flinkState: "FINISHED", from: "RUNNING", to: "FINISHED", source: "flink" });
+    expect(log[1]?.data).toMatchObject({ id: "run_a", flinkState: "RESTARTING", restarts: 1, source: "flink" });
+    expect(log[1]?.data).not.toHaveProperty("from");
+    expect(transitions.map((t) => [t.run.id, t.from, t.to, t.source])).toEqual([["run_c", "RUNNING", "FINISHED", "flink"], ["run_b", "RUNNING", "FAILED", "yarn"]]);
+  });
+
+  it("skips a change whose run moved on (or is gone): no write, no event, no transition", async () => {
+    await database.db.updateTable("runs").set({ state: "CANCELLING" }).where("id", "=", "run_b").execute();
+    const written = await writer().changeMany([
+      { runId: "run_a", from: ["RUNNING"], patch: { state: "FINISHED" }, source: "flink" },
+      { runId: "run_b", from: ["RUNNING"], patch: { state: "FAILED" }, source: "flink" },
+      { runId: "run_gone", from: ["RUNNING"], patch: { state: "FAILED" }, source: "flink" },
+    ]);
+
+    expect(written.map((r) => r?.id)).toEqual(["run_a", undefined, undefined]);
+    expect((await findRun(database.db, "run_b"))?.state).toBe("CANCELLING");
+    expect((await events()).map((e) => e.runId)).toEqual(["run_a"]);
+    expect(transitions.map((t) => t.run.id)).toEqual(["run_a"]);
+  });
+
+  it("guards a second change to the same run by the state the first one left", async () => {
+    const written = await writer().changeMany([
+      { runId: "run_a", from: ["RUNNING"], patch: { state: "CANCELLING" }, source: "api" },
+      { runId: "run_a", from: ["RUNNING"], patch: { state: "FAILED" }, source: "flink" },
+      { runId: "run_a", from: ["CANCELLING"], patch: { state: "CANCELED" }, source: "flink" },
+    ]);
+
+    expect(written.map((r) => r?.state)).toEqual(["CANCELLING", undefined, "CANCELED"]);
+    expect((await events()).map((e) => [e.data.from, e.data.to])).toEqual([["RUNNING", "CANCELLING"], ["CANCELLING", "CANCELED"]]);
+  });
+
+  it("writes nothing for an empty batch, and change() is its single-item case", async () => {
+    expect(await writer().changeMany([])).toEqual([]);
+    expect(await writer().change("run_a", ["FINISHED"], { state: "FAILED" }, "flink")).toBeUndefined();
+    expect((await writer().change("run_a", ["RUNNING"], { state: "FAILED" }, "flink"))?.state).toBe("FAILED");
+    expect((await events()).map((e) => e.type)).toEqual(["run.state_changed"]);
+  });
+});
