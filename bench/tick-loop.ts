@@ -1,3 +1,4 @@
+import { fixedRateDelay } from "../src/runtime/interval-loop.ts";
 import { countsBetween, readUpstreamCounts, type UpstreamCounts } from "./upstream-counts.ts";
 
 /** What one poller tick cost: requests the emulator served, this process's CPU time, wall time. */
@@ -17,8 +18,9 @@ export interface LoopResult {
 const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
 
 /**
- * Runs `tick` the way the gateway's IntervalLoop does (the next tick starts
- * `intervalMs` after the previous one ended) until `durationMs` passed,
+ * Runs `tick` the way the gateway's monitor loop does (fixed rate: the next
+ * tick starts `intervalMs` after the previous one started, at once when it
+ * overran) until `durationMs` passed,
  * measuring each tick. The process's CPU time is the tick's own as long as
  * nothing else runs in this process meanwhile, which is why the emulator
  * lives in another one. RSS is sampled every 100 ms for its peak.
@@ -42,7 +44,7 @@ export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl
       ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, wallMs });
       before = after;
       peakRssMb = Math.max(peakRssMb, rssMb());
-      await new Promise((resolve) => setTimeout(resolve, opts.intervalMs));
+      await new Promise((resolve) => setTimeout(resolve, fixedRateDelay(opts.intervalMs, performance.now() - started)));
     }
   } finally {
     clearInterval(sampler);

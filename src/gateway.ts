@@ -191,7 +191,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     ),
     new IntervalLoop("submission-recovery", config.RECOVERY_INTERVAL, async () => void (await runs.recover()), logger),
     new IntervalLoop("operations", config.OPERATION_POLL_INTERVAL, () => operations.follow(), logger),
-    new IntervalLoop("monitor", config.MONITOR_POLL_INTERVAL, () => monitor.tick(), logger),
+    // Fixed rate: a change is seen within one poll interval of happening, however long the ticks take.
+    new IntervalLoop("monitor", config.MONITOR_POLL_INTERVAL, () => monitor.tick(), logger, { fixedRate: true }),
     ...(config.METRICS_PER_RUN_DETAIL
       ? [
           new IntervalLoop("run-detail-metrics", config.MONITOR_POLL_INTERVAL, async () => {

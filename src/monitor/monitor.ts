@@ -7,9 +7,11 @@ import type { RunWriter } from "../runs/run-writer.ts";
 import { acquireLeases, recordTargetFailure, recordTargetSuccess, releaseLeases } from "../store/lease-repository.ts";
 import type { Database } from "../store/schema.ts";
 import { listAllTargets } from "../store/target-repository.ts";
+import { eachLimited } from "./each-limited.ts";
 import type { ReconcileContext } from "./reconcile-context.ts";
 import { reconcileSessionTarget } from "./reconcile-session-target.ts";
 import { reconcileYarnTarget } from "./reconcile-yarn-target.ts";
+import { createRunChangeBatch } from "./run-change-batch.ts";
 import type { MonitorSources } from "./sources.ts";
 import { createWatchedRuns } from "./watched-runs.ts";
 
@@ -46,14 +48,6 @@ interface TargetSchedule {
   failures: number;
 }
 
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(workers);
-}
-
 /**
  * The reconcilers' driver: every tick it renews this replica's target leases
  * and reconciles each held target that is due. Everything that decides a
@@ -70,23 +64,27 @@ export function createMonitor(deps: MonitorDeps) {
     const started = performance.now();
     const now = deps.clock.now();
     const runs = await watched.of(target.name);
+    const changes = createRunChangeBatch();
     const ctx: ReconcileContext = {
       now,
       tick: schedule.tick++,
       lostGraceMs: settings.lostGraceMs,
       steadyEvery: settings.steadyEvery,
-      write: async (run, patch, source, upstreamTime) => {
-        const changed = await deps.writer.change(run.id, [run.state], patch, source);
-        if (changed && patch.state && upstreamTime) {
-          const seconds = Math.max(0, deps.clock.now().getTime() - upstreamTime) / 1000;
-          deps.observer?.observeDetectionLatency({ target: target.name, seconds });
-        }
-      },
+      write: changes.add,
+    };
+    const observeDetection = (upstreamTime: number) => {
+      const seconds = Math.max(0, deps.clock.now().getTime() - upstreamTime) / 1000;
+      deps.observer?.observeDetectionLatency({ target: target.name, seconds });
     };
     try {
       if (runs.length > 0) {
-        if (target.kind === "session") await reconcileSessionTarget(target, runs, deps.sources, ctx);
-        else await reconcileYarnTarget(target, runs, deps.sources, ctx);
+        try {
+          if (target.kind === "session") await reconcileSessionTarget(target, runs, deps.sources, ctx);
+          else await reconcileYarnTarget(target, runs, deps.sources, ctx);
+        } finally {
+          // What was learned before a failure is written all the same, as when each change was written at once.
+          await changes.write(deps.writer, observeDetection);
+        }
         await recordTargetSuccess(deps.db, target.name, now);
       }
       schedule.failures = 0;
@@ -122,7 +120,10 @@ export function createMonitor(deps: MonitorDeps) {
         if (!held.has(t.name)) return false;
         let schedule = schedules.get(t.name);
         if (!schedule) schedules.set(t.name, (schedule = { tick: 0, nextDueAt: 0, failures: 0 }));
-        return schedule.nextDueAt <= now.getTime();
+        // Ticks start a poll interval apart, a little after this target was
+        // last reconciled: due times are rounded to the nearest tick, or a
+        // target would be due just after a tick and wait for the next.
+        return schedule.nextDueAt <= now.getTime() + settings.pollIntervalMs / 2;
       });
       await eachLimited(due, settings.concurrency, async (target) => {
         try {

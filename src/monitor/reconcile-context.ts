@@ -16,22 +16,23 @@ export interface ReconcileContext {
   lostGraceMs: number;
   /** Job detail of a steady YARN run is read every Nth tick. */
   steadyEvery: number;
-  write(run: Run, patch: RunPatch, source: string, upstreamTime: number | undefined): Promise<void>;
+  /** Records a change; the target's changes are written together after the tick (run-change-batch.ts). */
+  write(run: Run, patch: RunPatch, source: string, upstreamTime: number | undefined): void;
 }
 
-/** Decides and writes one run's change; nothing is written when nothing changed. */
-export async function applyEvidence(
+/** Decides one run's change and records it; nothing is recorded when nothing changed. */
+export function applyEvidence(
   ctx: ReconcileContext,
   watched: WatchedRun,
   evidence: Evidence,
   extra: { plan?: Record<string, unknown> | undefined; yarnApplicationId?: string | undefined } = {},
-): Promise<boolean> {
+): boolean {
   const change = decideRunChange(watched.run, evidence, ctx.now, ctx.lostGraceMs);
   const patch: RunPatch = { ...change?.patch };
   if (extra.plan && !watched.hasPlan) patch.plan = extra.plan;
   if (extra.yarnApplicationId && watched.run.yarn.applicationId === null) patch.yarnApplicationId = extra.yarnApplicationId;
   if (Object.keys(patch).length === 0) return false;
-  await ctx.write(watched.run, patch, change?.source ?? "monitor", change?.upstreamTime);
+  ctx.write(watched.run, patch, change?.source ?? "monitor", change?.upstreamTime);
   return true;
 }
 

@@ -39,7 +39,7 @@ export async function reconcileSessionTarget(target: SessionTarget, runs: Watche
     const summary = live ?? past;
     if (!summary) {
       // Unknown everywhere only when every configured source answered.
-      await applyEvidence(ctx, watched, { unknownEverywhere: !history || archived !== undefined });
+      applyEvidence(ctx, watched, { unknownEverywhere: !history || archived !== undefined });
       continue;
     }
     const source: FlinkJobsSource = live ? cluster : (history as FlinkJobsSource);
@@ -67,6 +67,6 @@ export async function reconcileSessionTarget(target: SessionTarget, runs: Watche
       if (checkpoint) flink.lastCheckpoint = checkpoint;
     }
     const evidence: Evidence = { flink };
-    await applyEvidence(ctx, watched, evidence, { plan });
+    applyEvidence(ctx, watched, evidence, { plan });
   }
 }

@@ -1,10 +1,18 @@
 import type { YarnTarget } from "../domain/target.ts";
 import type { Evidence, FlinkEvidence, YarnEvidence } from "./evidence.ts";
 import { YARN_TERMINAL_STATES } from "./evidence.ts";
+import { eachLimited } from "./each-limited.ts";
 import { applyEvidence, isCheckpointDue, isDetailDue, type ReconcileContext, type WatchedRun } from "./reconcile-context.ts";
 import type { AppReport, JobDetail, MonitorSources } from "./sources.ts";
 
 const RESTARTING = new Set(["RESTARTING", "FAILING"]);
+/**
+ * Runs whose reads are in flight at once. Every proxy read goes to the RM's
+ * origin, which the shared pool serves with 8 connections (UpstreamHttp's
+ * default): more would only queue there. One at a time made a tick with a
+ * few hundred detail reads last a second, and every change written after it.
+ */
+const RUN_CONCURRENCY = 8;
 /** Slack for clock skew between the RM and this gateway when asking for recently ended apps. */
 const ENDED_WINDOW_SLACK_MS = 5 * 60_000;
 
@@ -53,7 +61,7 @@ export async function reconcileYarnTarget(target: YarnTarget, runs: WatchedRun[]
     findEnded = indexApps(await yarn.listEnded(since));
   }
 
-  for (const watched of runs) {
+  await eachLimited(runs, RUN_CONCURRENCY, async (watched) => {
     const { run } = watched;
     let app = findActive(run) ?? findEnded(run);
     let rmForgot = false;
@@ -91,8 +99,8 @@ export async function reconcileYarnTarget(target: YarnTarget, runs: WatchedRun[]
     }
     // LOST needs every source to say it does not know the job: the RM (404) and the archive.
     if (!app && !evidence.flink) evidence.unknownEverywhere = rmForgot && historyAnswered;
-    await applyEvidence(ctx, watched, evidence, { plan, yarnApplicationId: app?.id });
-  }
+    applyEvidence(ctx, watched, evidence, { plan, yarnApplicationId: app?.id });
+  });
 }
 
 async function flinkEvidence(
