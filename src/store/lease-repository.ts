@@ -46,10 +46,12 @@ export interface TargetHealth {
   lastSuccessAt: Date | null;
 }
 
-export async function recordTargetSuccess(db: Kysely<Database>, target: string, at: Date): Promise<void> {
+/** Records a successful reconcile of each target (one statement for a whole tick's worth). */
+export async function recordTargetSuccesses(db: Kysely<Database>, targets: readonly string[], at: Date): Promise<void> {
+  if (targets.length === 0) return;
   await db
     .insertInto("target_health")
-    .values({ target, consecutive_failures: 0, error_count: 0, last_success_at: at, updated_at: at })
+    .values(targets.map((target) => ({ target, consecutive_failures: 0, error_count: 0, last_success_at: at, updated_at: at })))
     .onConflict((oc) => oc.column("target").doUpdateSet({ consecutive_failures: 0, last_success_at: at, updated_at: at }))
     .execute();
 }

@@ -23,12 +23,13 @@ let currentSink: Sink | undefined;
  * enum values are kept and reported, not crashed on"). Unknown values are
  * passed to the sink installed by `parseReportingUnknowns`.
  */
-export function lenientEnum<const T extends readonly string[]>(enumName: string, values: T) {
+export function lenientEnum<const T extends readonly string[]>(enumName: string, values: T): z.ZodType<Lenient<T[number]>, string> {
   const known = new Set<string>(values);
-  return z.string().transform((value): Lenient<T[number]> => {
-    if (!known.has(value)) currentSink?.(enumName, value);
-    return value;
-  });
+  // A check, not a transform: the value passes through unchanged, and a
+  // transform would wrap every enum field in a pipe, parsed twice per value.
+  return z.string().check((payload) => {
+    if (!known.has(payload.value)) currentSink?.(enumName, payload.value);
+  }) as z.ZodType<Lenient<T[number]>, string>;
 }
 
 /**
