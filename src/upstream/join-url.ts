@@ -11,20 +11,39 @@ export type Query = Record<string, QueryValue>;
  * is normalised to end with `/` and the path is made relative.
  */
 export function joinUrl(base: string, path: string, query?: Query): string {
-  const root = new URL(base);
-  if (!root.pathname.endsWith("/")) root.pathname += "/";
-  root.search = "";
-  root.hash = "";
-  const url = new URL(path.replace(/^\/+/, ""), root);
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v);
-    else url.searchParams.append(key, String(value));
+  const url = new URL(normalisedBase(base) + path.replace(/^\/+/, ""));
+  let hasQuery = url.search !== "";
+  if (query) {
+    for (const key in query) {
+      const value = query[key];
+      if (value === undefined) continue;
+      hasQuery = true;
+      if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v);
+      else url.searchParams.append(key, String(value));
+    }
   }
   // URLSearchParams writes a space as `+`; %20 is read as a space by every
   // server (YARN's `applicationTypes=Apache%20Flink`), `+` not necessarily.
-  url.search = url.searchParams.toString().replace(/\+/g, "%20");
-  return url.toString();
+  if (hasQuery) url.search = url.searchParams.toString().replace(/\+/g, "%20");
+  return url.href;
+}
+
+/** Base URLs normalised to end with `/`, without query or fragment; a few targets, each joined with many paths. */
+const baseCache = new Map<string, string>();
+const BASE_CACHE_LIMIT = 10_000;
+
+function normalisedBase(base: string): string {
+  let href = baseCache.get(base);
+  if (href === undefined) {
+    const root = new URL(base);
+    if (!root.pathname.endsWith("/")) root.pathname += "/";
+    root.search = "";
+    root.hash = "";
+    href = root.href;
+    if (baseCache.size >= BASE_CACHE_LIMIT) baseCache.clear();
+    baseCache.set(base, href);
+  }
+  return href;
 }
 
 /** Fills `{name}` placeholders of a path template, URL-encoding each value. */

@@ -10,7 +10,7 @@ export interface UpstreamHttpOptions {
   upstream: UpstreamName;
   /** Max open connections per origin (default 8): one slow upstream cannot eat every socket. */
   connections?: number;
-  /** Whole-request deadline incl. reading the body (default 10 000 ms). */
+  /** Deadline for connecting, for the response headers and for each wait on the body (default 10 000 ms). */
   timeoutMs?: number;
   /** Retries of GETs after a transport failure (default 2 retries, 200 ms → 2 s backoff). */
   retry?: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
@@ -56,48 +56,80 @@ export class UpstreamHttp {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly retry: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
-  private readonly headers: Record<string, string>;
+  /** `accept` plus the per-upstream headers, built once. */
+  private readonly requestHeaders: Record<string, string>;
 
   constructor(opts: UpstreamHttpOptions) {
     this.upstream = opts.upstream;
-    this.agent = new Agent({ connections: opts.connections ?? 8, maxResponseSize: 64 * 1024 * 1024 });
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.agent = new Agent({
+      connections: opts.connections ?? 8,
+      maxResponseSize: 64 * 1024 * 1024,
+      connect: { timeout: this.timeoutMs },
+    });
     this.retry = opts.retry ?? { retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2_000 };
-    this.headers = opts.headers ?? {};
+    this.requestHeaders = { accept: "application/json", ...opts.headers };
   }
 
   /** Sends and decodes, retrying GETs on refused / reset / timeout / 5xx. */
   async call<T>(req: UpstreamRequest, decode: Decoder<T>): Promise<T> {
     const attempt = async () => decode(await this.send(req), this.upstream);
     if (req.method !== "GET" || req.retry === false || this.retry.retries <= 0) return attempt();
-    return pRetry(attempt, {
-      retries: this.retry.retries,
-      minTimeout: this.retry.minTimeoutMs,
-      maxTimeout: this.retry.maxTimeoutMs,
-      signal: req.signal,
-      shouldRetry: ({ error }) => error instanceof UpstreamError && RETRYABLE.has(error.failure),
-    });
+    const shouldRetry = ({ error }: { error: Error }) => error instanceof UpstreamError && RETRYABLE.has(error.failure);
+    let firstError: Error;
+    try {
+      return await attempt();
+    } catch (err) {
+      // The common case (a first attempt that succeeds) skips p-retry's
+      // bookkeeping; after a failure p-retry takes over with the same schedule,
+      // its first "attempt" being the failure already seen.
+      if (!(err instanceof Error) || !shouldRetry({ error: err }) || req.signal?.aborted) throw err;
+      firstError = err;
+    }
+    let replayed = false;
+    return pRetry(
+      () => {
+        if (replayed) return attempt();
+        replayed = true;
+        throw firstError;
+      },
+      {
+        retries: this.retry.retries,
+        minTimeout: this.retry.minTimeoutMs,
+        maxTimeout: this.retry.maxTimeoutMs,
+        signal: req.signal,
+        shouldRetry,
+      },
+    );
   }
 
-  /** One attempt. Throws UpstreamError for refused / reset / timeout; any status is returned. */
+  /**
+   * One attempt. Throws UpstreamError for refused / reset / timeout; any status is returned.
+   * The deadline is undici's own: connecting, waiting for the headers and each
+   * wait for more of the body are each bounded by the timeout (a stalled body
+   * times out), without a timer and an AbortController per request.
+   */
   async send(req: UpstreamRequest): Promise<RawResponse> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), req.timeoutMs ?? this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const { body, contentType } = encodeBody(req.body);
     try {
       const res = await request(req.url, {
         dispatcher: this.agent,
         method: req.method,
-        headers: { accept: "application/json", ...this.headers, ...contentType, ...req.headers },
+        headers:
+          contentType === undefined && req.headers === undefined
+            ? this.requestHeaders
+            : { ...this.requestHeaders, ...contentType, ...req.headers },
         body,
-        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        ...(req.signal && { signal: req.signal }),
       });
       const text = await res.body.text();
       return { url: req.url, status: res.statusCode, headers: res.headers, body: text };
     } catch (err) {
       if (req.signal?.aborted) throw err; // the caller gave up; not an upstream failure
-      const failure = deadline.signal.aborted ? "timeout" : classifyTransportError(err) ?? "reset";
+      const failure = classifyTransportError(err) ?? "reset";
       throw new UpstreamError({
         upstream: this.upstream,
         failure,
@@ -105,8 +137,6 @@ export class UpstreamHttp {
         message: `${req.method} ${req.url}: ${failure} (${describe(err)})`,
         cause: err,
       });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -115,10 +145,10 @@ export class UpstreamHttp {
   }
 }
 
-function encodeBody(body: unknown): { body?: string | FormData; contentType: Record<string, string> } {
-  if (body === undefined) return { contentType: {} };
+function encodeBody(body: unknown): { body?: string | FormData; contentType?: Record<string, string> } {
+  if (body === undefined) return {};
   // undici sets the multipart boundary header itself for FormData bodies.
-  if (body instanceof FormData) return { body, contentType: {} };
+  if (body instanceof FormData) return { body };
   return { body: JSON.stringify(body), contentType: { "content-type": "application/json" } };
 }
 
