@@ -17,6 +17,8 @@ export interface PollerFigures {
   p99Ms: number;
   detection: DetectionSummary;
   peakRssMb: number;
+  peakHeapUsedMb: number;
+  peakExternalMb: number;
 }
 
 export function figuresOf(loop: LoopResult, quiet: TickSample[], detection: DetectionSummary, watched: number): PollerFigures {
@@ -33,6 +35,8 @@ export function figuresOf(loop: LoopResult, quiet: TickSample[], detection: Dete
     p99Ms: percentile(detection.latenciesMs, 99),
     detection,
     peakRssMb: loop.peakRssMb,
+    peakHeapUsedMb: loop.peakHeapUsedMb,
+    peakExternalMb: loop.peakExternalMb,
   };
 }
 
@@ -59,6 +63,8 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
     ["ends detected / scripted", `${monitor.detection.latenciesMs.length} / ${monitor.detection.ends}`, naive ? `${naive.detection.latenciesMs.length} / ${naive.detection.ends}` : "–", ""],
     ["restarts seen / scripted", `${monitor.detection.restartsSeen} / ${monitor.detection.restarts}`, naive ? `${naive.detection.restartsSeen} / ${naive.detection.restarts}` : "–", ""],
     row("**peak RSS**, MB", (f) => f.peakRssMb),
+    row("  peak V8 heap used, MB", (f) => f.peakHeapUsedMb),
+    row("  peak external (Buffers, ArrayBuffers), MB", (f) => f.peakExternalMb),
   ];
   return markdownTable(["per tick, median over ticks", "flinkgate monitor", "naive poller", "naive ÷ monitor"], rows);
 }

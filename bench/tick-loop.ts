@@ -13,9 +13,14 @@ export interface TickSample {
 export interface LoopResult {
   ticks: TickSample[];
   peakRssMb: number;
+  /** Peak V8 heap in use, MB (part of the RSS: what the JS objects themselves hold). */
+  peakHeapUsedMb: number;
+  /** Peak memory outside the V8 heap held by JS objects (Buffers, ArrayBuffers), MB. */
+  peakExternalMb: number;
 }
 
-const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
+const MB = 2 ** 20;
+const rssMb = (): number => process.memoryUsage.rss() / MB;
 
 /**
  * Runs `tick` the way the gateway's monitor loop does (fixed rate: the next
@@ -28,7 +33,17 @@ const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
 export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl: string; intervalMs: number; durationMs: number; maxTicks?: number }): Promise<LoopResult> {
   const ticks: TickSample[] = [];
   let peakRssMb = rssMb();
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb())), 100);
+  let peakHeapUsedMb = 0;
+  let peakExternalMb = 0;
+  // RSS, V8 heap in use and external memory, sampled together every 100 ms and after each tick.
+  const sampleMemory = (): void => {
+    const m = process.memoryUsage();
+    peakRssMb = Math.max(peakRssMb, m.rss / MB);
+    peakHeapUsedMb = Math.max(peakHeapUsedMb, m.heapUsed / MB);
+    peakExternalMb = Math.max(peakExternalMb, m.external / MB);
+  };
+  sampleMemory();
+  const sampler = setInterval(sampleMemory, 100);
   const end = Date.now() + opts.durationMs;
   // Nothing else calls the emulator's upstreams between ticks, so one read serves as both after and before.
   let before = await readUpstreamCounts(opts.controlUrl);
@@ -43,11 +58,11 @@ export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl
       const after = await readUpstreamCounts(opts.controlUrl);
       ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, wallMs });
       before = after;
-      peakRssMb = Math.max(peakRssMb, rssMb());
+      sampleMemory();
       await new Promise((resolve) => setTimeout(resolve, fixedRateDelay(opts.intervalMs, performance.now() - started)));
     }
   } finally {
     clearInterval(sampler);
   }
-  return { ticks, peakRssMb };
+  return { ticks, peakRssMb, peakHeapUsedMb, peakExternalMb };
 }
