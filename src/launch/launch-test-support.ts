@@ -6,57 +6,22 @@ import { ManualClock } from "../../emulator/clock.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
 import type { Emulator } from "../../emulator/emulator.ts";
 import type { RunMode } from "../domain/run-state.ts";
-import { yarnTagFor } from "../domain/run.ts";
+import { jobSpecSchema } from "../domain/job.ts";
 import type { Run, RunSpec } from "../domain/run.ts";
+import { effectiveSpec, newRun } from "../runs/build-run.ts";
 import { sessionTargetSchema, yarnTargetSchema } from "../domain/target.ts";
 import type { SessionTarget, YarnTarget } from "../domain/target.ts";
 import type { ResourceStat } from "./resource-stat.ts";
 
 /** Test helpers shared by the launch tests (not a test file itself). */
 
-let seq = 0;
-
+/** A run as the run service stores it before submitting (built by the same code), in SUBMITTING. */
 export function makeRun(mode: RunMode, spec: Partial<RunSpec> = {}, overrides: Partial<Run> = {}): Run {
-  seq += 1;
-  const id = `run_01JTEST${String(seq).padStart(4, "0")}${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
-  const now = new Date(Date.UTC(2026, 0, 1));
-  return {
-    id,
-    jobName: "orders",
-    jobVersion: 1,
-    target: "t",
-    mode,
-    spec: {
-      artifact: { kind: "uri", uri: "hdfs:///jobs/orders.jar" },
-      entryClass: "com.acme.Orders",
-      args: [],
-      parallelism: null,
-      flinkConfig: {},
-      savepointPath: null,
-      allowNonRestoredState: false,
-      restoreMode: null,
-      ...spec,
-    },
-    state: "SUBMITTING",
-    flinkState: null,
-    flinkJobId: [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join(""),
-    yarn: { applicationId: null, tag: mode === "session" ? null : yarnTagFor(id), state: null, finalStatus: null, diagnostics: null, amAddress: null },
-    jarId: null,
-    finalStateSource: null,
-    restarts: 0,
-    lastSavepoint: null,
-    lastCheckpoint: null,
-    failureCause: null,
-    callbackUrl: null,
-    labels: {},
-    createdAt: now,
-    submittedAt: null,
-    startedAt: null,
-    endedAt: null,
-    updatedAt: now,
-    unseenSince: null,
-    ...overrides,
-  };
+  const clock = { now: () => new Date(Date.UTC(2026, 0, 1)) };
+  const job = jobSpecSchema.parse({ target: "t", mode, artifact: { uri: "hdfs:///jobs/orders.jar" }, entryClass: "com.acme.Orders" });
+  const base = effectiveSpec(job, { kind: "uri", uri: "hdfs:///jobs/orders.jar" }, {}, null);
+  const run = newRun({ clock, jobName: "orders", jobVersion: 1, job, spec: { ...base, ...spec }, callbackUrl: null, labels: {} });
+  return { ...run, state: "SUBMITTING", ...overrides };
 }
 
 export interface LaunchEmulator {

@@ -1,38 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { Run } from "../domain/run.ts";
+import { makeRun } from "../launch/launch-test-support.ts";
 import { decideRunChange } from "./decide-run-change.ts";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const GRACE = 60_000;
 
+/** A running application-mode run, built by the same code the run service uses. */
 function run(overrides: Partial<Run> = {}): Run {
-  return {
-    id: "run_01JD3Q8Z5Y6V7W8X9Y0Z1A2B3C",
-    jobName: "orders",
-    jobVersion: 1,
+  return makeRun("application", {}, {
     target: "yarn-prod",
-    mode: "application",
-    spec: { artifact: { kind: "uri", uri: "hdfs:///a.jar" }, entryClass: null, args: [], parallelism: null, flinkConfig: {}, savepointPath: null, allowNonRestoredState: false, restoreMode: null },
     state: "RUNNING",
     flinkState: "RUNNING",
-    flinkJobId: "0".repeat(32),
     yarn: { applicationId: "application_1_0001", tag: "t", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: null, amAddress: "h:1" },
-    jarId: null,
-    finalStateSource: null,
-    restarts: 0,
-    lastSavepoint: null,
-    lastCheckpoint: null,
-    failureCause: null,
-    callbackUrl: null,
-    labels: {},
     createdAt: NOW,
     submittedAt: NOW,
     startedAt: NOW,
-    endedAt: null,
     updatedAt: NOW,
-    unseenSince: null,
     ...overrides,
-  };
+  });
 }
 
 const yarnEnded = (finalStatus: string, diagnostics = "") => ({ state: "FINISHED", finalStatus, diagnostics, finishedTime: NOW.getTime() - 2_000 });
