@@ -26,11 +26,6 @@ export async function releaseLeases(db: Kysely<Database>, holder: string): Promi
   await db.deleteFrom("target_leases").where("holder", "=", holder).execute();
 }
 
-export async function listLeases(db: Kysely<Database>): Promise<Array<{ target: string; holder: string; expiresAt: Date }>> {
-  const rows = await db.selectFrom("target_leases").selectAll().orderBy("target").execute();
-  return rows.map((r) => ({ target: r.target, holder: r.holder, expiresAt: r.expires_at }));
-}
-
 /** The leases on the given targets, live or expired, by target. */
 export async function findLeases(db: Kysely<Database>, targets: string[]): Promise<Map<string, { holder: string; expiresAt: Date }>> {
   if (targets.length === 0) return new Map();
@@ -73,10 +68,6 @@ export async function recordTargetFailure(db: Kysely<Database>, target: string, 
     .returning("consecutive_failures")
     .executeTakeFirstOrThrow();
   return row.consecutive_failures;
-}
-
-export async function findTargetHealth(db: Kysely<Database>, target: string): Promise<TargetHealth | undefined> {
-  return (await findTargetHealths(db, [target])).get(target);
 }
 
 /** Health rows of the given targets, by target (absent: never reconciled). */

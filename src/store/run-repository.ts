@@ -129,28 +129,6 @@ export async function findRunPlan(db: Kysely<Database>, id: string): Promise<{ p
   return db.selectFrom("runs").select("plan").where("id", "=", id).executeTakeFirst();
 }
 
-/**
- * Applies `patch` only if the run is still in one of `from` (optimistic
- * concurrency with the monitor and other replicas). Undefined when the run
- * moved on meanwhile.
- */
-export async function updateRunIf(
-  db: Kysely<Database>,
-  id: string,
-  from: readonly RunState[],
-  patch: RunPatch,
-  at: Date,
-): Promise<Run | undefined> {
-  const row = await db
-    .updateTable("runs")
-    .set(toRunUpdate(patch, at))
-    .where("id", "=", id)
-    .where("state", "in", from)
-    .returningAll()
-    .executeTakeFirst();
-  return row && toRun(row);
-}
-
 export interface RunFilter {
   states?: RunState[] | undefined;
   job?: string | undefined;

@@ -54,11 +54,6 @@ export async function updateTarget(db: Kysely<Database>, target: Target, at: Dat
   return row && toStoredTarget(row);
 }
 
-export async function deleteTarget(db: Kysely<Database>, name: string): Promise<boolean> {
-  const result = await db.deleteFrom("targets").where("name", "=", name).executeTakeFirst();
-  return result.numDeletedRows > 0n;
-}
-
 /** Runs on this target that have not reached a terminal state (LOST counts: the job may still be running). */
 export async function countActiveRuns(db: Kysely<Database>, target: string): Promise<number> {
   const row = await db
