@@ -73,9 +73,9 @@ export function decideRunChange(run: Run, evidence: Evidence, now: Date, lostGra
   if (evidence.flink) {
     setIfChanged(patch, "flinkState", run.flinkState, evidence.flink.state);
     if (evidence.flink.restarts !== undefined && evidence.flink.restarts > run.restarts) patch.restarts = evidence.flink.restarts;
-    const checkpoint = evidence.flink.lastCheckpoint;
-    if (checkpoint && checkpoint.id !== run.lastCheckpoint?.id) patch.lastCheckpoint = checkpoint;
   }
+  const checkpoint = evidence.lastCheckpoint;
+  if (checkpoint && checkpoint.id !== run.lastCheckpoint?.id) patch.lastCheckpoint = checkpoint;
   if (evidence.yarn) {
     setIfChanged(patch, "yarnState", run.yarn.state, evidence.yarn.state);
     setIfChanged(patch, "yarnFinalStatus", run.yarn.finalStatus, evidence.yarn.finalStatus);

@@ -13,7 +13,6 @@ export interface FlinkEvidence {
   timestamps?: Record<string, number> | undefined;
   restarts?: number | undefined;
   failureCause?: string | undefined;
-  lastCheckpoint?: { id: number; completedAt: string; path: string | null } | undefined;
 }
 
 export interface YarnEvidence {
@@ -28,6 +27,8 @@ export interface YarnEvidence {
 export interface Evidence {
   flink?: FlinkEvidence | undefined;
   yarn?: YarnEvidence | undefined;
+  /** The job's newest completed checkpoint, when it was read this tick (says nothing about its state). */
+  lastCheckpoint?: { id: number; completedAt: string; path: string | null } | undefined;
   /** Every source that was asked answered positively that it does not know the job. */
   unknownEverywhere?: boolean;
 }

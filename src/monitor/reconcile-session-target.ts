@@ -62,11 +62,11 @@ export async function reconcileSessionTarget(target: SessionTarget, runs: Watche
     }
     // The last checkpoint is read with the state changes only, so a steady
     // session cluster still costs one request per tick whatever its job count.
+    const evidence: Evidence = { flink };
     if (stateChanged && summary.state !== "CREATED" && summary.state !== "INITIALIZING") {
       const checkpoint = await optional(source.checkpoint(run.flinkJobId));
-      if (checkpoint) flink.lastCheckpoint = checkpoint;
+      if (checkpoint) evidence.lastCheckpoint = checkpoint;
     }
-    const evidence: Evidence = { flink };
     applyEvidence(ctx, watched, evidence, { plan });
   }
 }

@@ -84,7 +84,7 @@ export async function reconcileYarnTarget(target: YarnTarget, runs: WatchedRun[]
       }
       if (app.state === "RUNNING" && run.state === "RUNNING" && isCheckpointDue(ctx, run)) {
         const checkpoint = await optional(yarn.checkpointViaProxy(app, run.flinkJobId));
-        if (checkpoint) evidence.flink = { ...(evidence.flink ?? { source: "flink", state: run.flinkState ?? "RUNNING" }), lastCheckpoint: checkpoint };
+        if (checkpoint) evidence.lastCheckpoint = checkpoint;
       }
     }
     // Ended (or forgotten): the archive has the exact state and cause once it has the job.
