@@ -58,7 +58,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const ownsDatabase = !options.database;
   const database =
     options.database ??
-    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS }));
   logger.info(
     { database: database.kind, location: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : config.DATA_DIR },
     "database opened",

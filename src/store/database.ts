@@ -24,6 +24,13 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Put every table in this schema (tests on a shared server). */
   schema?: string | undefined;
+  /** PGlite's `shared_buffers`, bytes (default 32 MiB; PostgreSQL's own 128 MiB would be most of the process's memory). */
+  pgliteSharedBuffers?: number;
+}
+
+/** PGlite's own start parameters (`PGlite.defaultStartParams`, which `startParams` replaces), plus the buffer size. */
+function pgliteStartParams(sharedBuffers: number): string[] {
+  return [...PGlite.defaultStartParams, "-c", `shared_buffers=${Math.max(128, Math.floor(sharedBuffers / 1024))}kB`];
 }
 
 // int8 (count(*), sequences) arrives as a string from pg and a bigint from
@@ -73,6 +80,7 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   }
   const pglite = await PGlite.create(dataDir, {
     parsers: { [pgliteTypes.INT8]: parseInt8 },
+    startParams: pgliteStartParams(options.pgliteSharedBuffers ?? 32 * 2 ** 20),
   });
   if (options.schema) await pglite.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`);
   const pool = new PgliteConnectionPool(pglite);
