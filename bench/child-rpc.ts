@@ -2,8 +2,8 @@ import { type ChildProcess, fork } from "node:child_process";
 
 /**
  * Request / response over Node's IPC channel, so the emulator and the naive
- * poller run in their own processes: then the bench process's CPU time and
- * RSS are the gateway's own.
+ * poller and the gateway under measurement each run in their own process,
+ * each measuring its own CPU time and RSS.
  */
 interface Request {
   id: number;
@@ -19,7 +19,12 @@ export interface RpcChild {
 }
 
 export function forkChild(file: string): RpcChild {
-  const child: ChildProcess = fork(file, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(file, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // Structured clone: runs keep their Dates on the way to the gateway's process.
+    serialization: "advanced",
+  });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -18,6 +18,8 @@ export interface MonitorBenchOptions {
   skipNaive: boolean;
   /** Write a CPU profile of the monitor's measured ticks here. */
   cpuProfile: string | undefined;
+  /** The gateway's database: PostgreSQL at DATABASE_URL, else PGlite. */
+  databaseUrl: string | undefined;
 }
 
 const NUMERIC = {
@@ -41,7 +43,7 @@ export function parseMonitorBenchOptions(argv: string[], env: Record<string, str
       ...Object.fromEntries(Object.values(NUMERIC).map(([flag]) => [flag, { type: "string" as const }])),
     },
   });
-  const options = { skipNaive: values["skip-naive"] === true, cpuProfile: values["cpu-prof"] } as MonitorBenchOptions;
+  const options = { skipNaive: values["skip-naive"] === true, cpuProfile: values["cpu-prof"], databaseUrl: env.DATABASE_URL || undefined } as MonitorBenchOptions;
   for (const [key, [flag, full, quick]] of Object.entries(NUMERIC)) {
     const raw = (values as Record<string, unknown>)[flag] as string | undefined ?? env[`BENCH_${flag.toUpperCase().replaceAll("-", "_")}`];
     const value = raw === undefined ? (values.quick ? quick : full) : Number(raw);

@@ -1,26 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { sql } from "kysely";
-import { loadConfig } from "../src/config/config.ts";
 import { systemClock } from "../src/domain/clock.ts";
-import { TERMINAL_STATES } from "../src/domain/run-state.ts";
-import type { SessionTarget, YarnTarget } from "../src/domain/target.ts";
-import { createGateway } from "../src/gateway.ts";
-import { createLogger } from "../src/logging/logger.ts";
-import { openDatabase } from "../src/store/database.ts";
+import type { SessionTarget, Target, YarnTarget } from "../src/domain/target.ts";
 import { forkChild } from "./child-rpc.ts";
-import { startCpuProfile } from "./cpu-profile.ts";
 import { type Sighting, summarizeDetection } from "./detection.ts";
 import type { EmulatorUrls, ScriptedChange } from "./emulator-process.ts";
+import type { ActiveRun, GatewayStart } from "./gateway-process.ts";
 import { comparisonTable, figuresOf, type PollerFigures, targetLines } from "./monitor-report.ts";
 import { parseMonitorBenchOptions } from "./monitor-options.ts";
 import type { NaiveResult, NaiveWatch } from "./naive-poller.ts";
 import { buildRuns, clusterName, samplePlan, startJobs, waitAllRunning, YARN_TARGET } from "./scenario.ts";
-import { seedGateway } from "./seed-gateway.ts";
 import { percentile } from "./stats.ts";
-import { type LoopResult, measureTicks } from "./tick-loop.ts";
+import type { LoopResult } from "./tick-loop.ts";
 
 /**
  * `npm run bench:monitor [-- --quick]`: the monitor against 50 session
@@ -47,25 +37,20 @@ say(`starting ${runs.length.toLocaleString("en-US")} jobs on the emulator (jar r
 await startJobs(urls, runs);
 await waitAllRunning(urls, runs.length);
 
-const dataDir = await mkdtemp(path.join(tmpdir(), "flinkgate-bench-"));
-const databaseUrl = process.env.DATABASE_URL || undefined;
-const schema = databaseUrl ? `bench_monitor_${process.pid}` : undefined;
-const database = await openDatabase({ url: databaseUrl, dataDir, schema });
-const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", MONITOR_POLL_INTERVAL: `${options.intervalMs}ms` });
-const gateway = await createGateway(config, { database, logger: createLogger({ level: "error" }) });
-const { db } = database;
-say(`gateway on ${database.kind}${databaseUrl ? ` (schema ${schema})` : ` in ${dataDir}`}; seeding targets and runs`);
-const targets = await seedGateway(db, urls, runs, await samplePlan(urls, runs[0]!), new Date());
-
-// The monitor's own detection-latency samples (what feeds flinkgate_detection_latency_seconds), unbucketed.
-const histogramSamples: number[] = [];
-const observe = gateway.metrics.observeDetectionLatency.bind(gateway.metrics);
-gateway.metrics.observeDetectionLatency = (record) => {
-  histogramSamples.push(record.seconds * 1000);
-  observe(record);
-};
-
-const activeRuns = () => db.selectFrom("runs").select(["target", "flink_job_id", "yarn_application_id"]).where("state", "not in", TERMINAL_STATES).execute();
+say(`starting the gateway in its own process on ${options.databaseUrl ? "PostgreSQL" : "PGlite"}; seeding targets and runs`);
+const gateway = forkChild(here("./gateway-process.ts"));
+const started = await gateway.call<{ kind: string; location: string; targets: Target[] }>("start", {
+  databaseUrl: options.databaseUrl,
+  intervalMs: options.intervalMs,
+  urls,
+  runs,
+  plan: await samplePlan(urls, runs[0]!),
+} satisfies GatewayStart);
+const { targets } = started;
+say(`gateway on ${started.kind} (${started.location})`);
+const activeRuns = () => gateway.call<ActiveRun[]>("activeRuns");
+const monitorTicks = (durationMs: number | null, maxTicks?: number, cpuProfile?: string) =>
+  gateway.call<LoopResult>("poll", { controlUrl: urls.controlUrl, intervalMs: options.intervalMs, durationMs, maxTicks, cpuProfile });
 
 /**
  * Streams state changes for `durationMs` while `poll` runs; the poll goes on
@@ -83,32 +68,17 @@ async function phase<T extends LoopResult>(jobIds: string[], poll: (ms: number) 
   return { result: { ...result, ticks: result.ticks.filter((t) => t.startedAt < startedAt + durationMs) }, quiet, changes, startedAt };
 }
 
-const tick = () => gateway.monitor.tick();
 say(`warm-up: 2 monitor ticks`);
-const warm = await measureTicks({ tick, controlUrl: urls.controlUrl, intervalMs: options.intervalMs, durationMs: Number.POSITIVE_INFINITY, maxTicks: 2 });
+const warm = await monitorTicks(null, 2);
 
 say(`flinkgate monitor: ${options.durationS} s, poll interval ${options.intervalMs} ms, ${options.changesPerS} changes/s`);
 const watchedByMonitor = await activeRuns();
-const stopProfile = options.cpuProfile ? await startCpuProfile() : undefined;
 const monitorPhase = await phase(
   watchedByMonitor.map((r) => r.flink_job_id),
-  (ms) => measureTicks({ tick, controlUrl: urls.controlUrl, intervalMs: options.intervalMs, durationMs: ms }),
+  (ms) => monitorTicks(ms, undefined, options.cpuProfile),
 );
-if (stopProfile && options.cpuProfile) await stopProfile(options.cpuProfile);
-const events = await db
-  .selectFrom("events")
-  .select(["type", "created_at", "data"])
-  .where("created_at", ">=", new Date(monitorPhase.startedAt))
-  .where("type", "in", ["run.state_changed", "run.updated"])
-  .execute();
-const monitorSightings: Sighting[] = events.flatMap((e) => {
-  const data = e.data as { flinkJobId: string; to?: string; flinkState: string | null };
-  const at = e.created_at.getTime();
-  const seen: Sighting[] = [];
-  if (e.type === "run.state_changed" && data.to && TERMINAL_STATES.includes(data.to as never)) seen.push({ jobId: data.flinkJobId, state: data.to, at });
-  if (data.flinkState === "RESTARTING") seen.push({ jobId: data.flinkJobId, state: "RESTARTING", at });
-  return seen;
-});
+const monitorSightings = await gateway.call<Sighting[]>("sightings", { since: monitorPhase.startedAt });
+const histogramSamples = await gateway.call<number[]>("histogramSamples");
 const stillActive = await activeRuns();
 const runningYarnApps = stillActive.filter((r) => r.target === YARN_TARGET).length;
 const monitor: PollerFigures = figuresOf(monitorPhase.result, monitorPhase.quiet, summarizeDetection(monitorPhase.changes, monitorSightings), watchedByMonitor.length);
@@ -137,7 +107,7 @@ if (!options.skipNaive) {
 
 const first = warm.ticks[0];
 console.log(`\n## flinkgate monitor vs a naive poller — ${options.clusters} session clusters × ${options.jobsPerCluster} jobs + ${options.yarnApps} YARN application clusters\n`);
-console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail) for ${options.durationS} s per poller, then no changes, ${database.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
+console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail) for ${options.durationS} s per poller, then no changes, ${started.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
 console.log(comparisonTable(monitor, naive));
 console.log(`\nTargets (flinkgate monitor):`);
 for (const line of targetLines(monitor, naive, { targets: targets.length, runningYarnApps, intervalMs: options.intervalMs })) console.log(`- ${line}`);
@@ -147,8 +117,5 @@ console.log(
     (first ? ` First warm-up tick: ${first.requests ? Object.values(first.requests).reduce((a, b) => a + b, 0) : 0} requests, ${first.cpuMs.toFixed(0)} ms CPU, ${first.wallMs.toFixed(0)} ms wall.` : ""),
 );
 
-await gateway.stop();
-if (schema) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db).catch(() => undefined);
-await database.close();
+await gateway.close();
 await emulator.close();
-await rm(dataDir, { recursive: true, force: true });

@@ -79,7 +79,7 @@ export async function reconcileYarnTarget(target: YarnTarget, runs: WatchedRun[]
         const detail = await optional(yarn.jobViaProxy(app, run.flinkJobId));
         if (detail) {
           evidence.flink = await flinkEvidence(detail, run.flinkState, "flink", () => yarn.failuresViaProxy(app as AppReport, run.flinkJobId));
-          plan = detail.plan;
+          if (!watched.hasPlan) plan = await optional(yarn.planViaProxy(app, run.flinkJobId));
         }
       }
       if (app.state === "RUNNING" && run.state === "RUNNING" && isCheckpointDue(ctx, run)) {

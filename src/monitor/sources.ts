@@ -60,8 +60,15 @@ export interface YarnAppsSource {
   /** Flink applications that ended since `finishedSince` (one list call). */
   listEnded(finishedSince: number): Promise<AppReport[]>;
   app(applicationId: string): Promise<AppReport | undefined>;
-  /** The job's detail through the RM proxy. */
+  /**
+   * The job's state through the RM proxy, from the application cluster's
+   * `/jobs/overview` (it runs one job): a few hundred bytes where the job's
+   * detail carries every vertex and the plan. `timestamps` holds the time
+   * the job entered its current state (`last-modification`); no plan.
+   */
   jobViaProxy(app: AppReport, jobId: string): Promise<JobDetail | undefined>;
+  /** The job graph plan through the RM proxy (read once per run). */
+  planViaProxy(app: AppReport, jobId: string): Promise<Record<string, unknown>>;
   failuresViaProxy(app: AppReport, jobId: string): Promise<JobFailures>;
   checkpointViaProxy(app: AppReport, jobId: string): Promise<CheckpointInfo | null>;
 }

@@ -98,9 +98,13 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
           return found && report(found.app, found.rmUrl);
         },
         async jobViaProxy(app, jobId) {
-          const job = await unlessNotFound(measured(target.name, "flink", proxy(app).getJob(jobId)));
-          return job && detailOf(job);
+          const jobs = await unlessNotFound(measured(target.name, "flink", proxy(app).listJobs()));
+          const job = jobs?.find((j) => j.jobId === jobId);
+          if (!job) return undefined;
+          const entered = job.lastModification;
+          return { jobId, state: job.state, startTime: job.startTime, endTime: job.endTime, timestamps: entered ? { [job.state]: entered } : {} };
         },
+        planViaProxy: (app, jobId) => measured(target.name, "flink", proxy(app).getJobPlan(jobId)),
         failuresViaProxy: (app, jobId) => jobsSource(target.name, "flink", proxy(app)).failures(jobId),
         checkpointViaProxy: (app, jobId) => jobsSource(target.name, "flink", proxy(app)).checkpoint(jobId),
       };

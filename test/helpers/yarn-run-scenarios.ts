@@ -72,6 +72,10 @@ export function yarnRunScenarios(o: YarnRunScenarios): void {
     const { run } = await defineAndStart("batch-nohs", o.targets.withoutHistory, "com.acme.BatchNoHistory", [BATCH]);
     const done = await endUnseen(run.id, "FINISHED");
     expect(done).toMatchObject({ finalStateSource: "yarn", yarn: { state: "FINISHED", finalStatus: "SUCCEEDED" } });
+    // No archive to take it from: the plan was read through the RM proxy while the job ran.
+    const plan = await w.t.request(`/v1/runs/${run.id}/plan`);
+    expect(plan.status).toBe(200);
+    expect((await plan.json()).jid).toBe(run.flinkJobId);
   });
 
   it("a failing batch job is FAILED with the History Server's cause, or YARN's diagnostics without one", async () => {
