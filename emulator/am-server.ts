@@ -11,6 +11,9 @@ import { throughUpstream } from "./upstream.ts";
 import type { YarnApp } from "./yarn-app.ts";
 import type { AmServerFactory } from "./yarn-am-lifecycle.ts";
 
+/** How long the emulator's servers keep an idle keep-alive connection (Hadoop's HTTP idle timeout; Node's own is 5 s). */
+export const IDLE_TIMEOUT_MS = 60_000;
+
 /**
  * One node:http server per running AM attempt on port 0: the AM's direct REST address
  * (`amRPCAddress`) changes with every attempt and stops answering when the AM ends
@@ -33,6 +36,7 @@ export function amServerFactory(model: EmulatorModel, flinkApp: Hono<FlinkEnv>, 
           );
         },
       }) as Server;
+      server.keepAliveTimeout = IDLE_TIMEOUT_MS;
       server.once("error", reject);
       server.listen(0, host, () => {
         servers.add(server);

@@ -1,7 +1,7 @@
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { amServerFactory } from "./am-server.ts";
+import { amServerFactory, IDLE_TIMEOUT_MS } from "./am-server.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { EmulatorControl } from "./control.ts";
 import { createControlApp } from "./control-routes.ts";
@@ -97,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: () => baseUrl,
   });
   const server = createAdaptorServer({ fetch: (req, env) => dispatch(req, env as HttpBindings) }) as Server;
+  server.keepAliveTimeout = IDLE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, resolve);

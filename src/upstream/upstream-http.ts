@@ -64,6 +64,11 @@ export class UpstreamHttp {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.agent = new Agent({
       connections: opts.connections ?? 8,
+      // Idle connections are kept longer than a poll interval, so each monitor
+      // tick reuses the last one's instead of connecting again (undici's own
+      // default is 4 s); shorter than Hadoop's 60 s HTTP idle timeout, so the
+      // gateway, not the server, closes them. A server's Keep-Alive hint wins.
+      keepAliveTimeout: 30_000,
       maxResponseSize: 64 * 1024 * 1024,
       connect: { timeout: this.timeoutMs },
     });

@@ -29,7 +29,8 @@ export class RmStandbyError extends UpstreamError {
 export function standbyAware<T>(decode: Decoder<T>): Decoder<T> {
   return (raw, upstream) => {
     if (raw.status === 307) throw new RmStandbyError(raw, header(raw, "location"));
-    if (/no active RM|standby RM/i.test(raw.body) && !raw.body.trimStart().startsWith("{")) throw new RmStandbyError(raw, undefined);
+    // JSON first: a list of thousands of applications is not searched for the standby's text.
+    if (!/^\s*\{/.test(raw.body) && /no active RM|standby RM/i.test(raw.body)) throw new RmStandbyError(raw, undefined);
     return decode(raw, upstream);
   };
 }
