@@ -40,7 +40,9 @@ describe("yarn-rest launcher (application mode)", () => {
     expect(env.emu.control.job(run.flinkJobId)).toMatchObject({ entryClass: "com.acme.Orders", args: ["--topic", "orders; eu"], state: "RUNNING" });
     const { app: rmApp } = await clients.yarn(env.yarn).getApp(run.yarn.applicationId!);
     expect(rmApp.queue).toBe("default");
-    expect(rmApp.allocatedMB).toBe(1600);
+    // The RM's own report of the AM container's memory (a field the client does not keep).
+    const report = (await (await fetch(`${env.emu.rmUrls[0]}/ws/v1/cluster/apps/${run.yarn.applicationId}`)).json()) as { app: { allocatedMB: number } };
+    expect(report.app.allocatedMB).toBe(1600);
   });
 
   it("runs a batch job to the end: the application finishes SUCCEEDED", async () => {

@@ -8,9 +8,11 @@ import {
 } from "./yarn-enums.ts";
 
 /**
- * The RM `app` object. Only identity and state are required: apps the caller
- * may not view come back with reduced fields, and new fields appear across
- * Hadoop versions (yarn/NOTES.md).
+ * The RM `app` object, the fields flinkgate reads (the RM sends about thirty:
+ * resource usage, log links, preemption counts — stripped here, as the
+ * monitor parses thousands of these per tick). Only identity and state are
+ * required: apps the caller may not view come back with reduced fields, and
+ * new fields appear across Hadoop versions (yarn/NOTES.md).
  */
 export const yarnAppSchema = z
   .object({
@@ -20,27 +22,17 @@ export const yarnAppSchema = z
     queue: z.string().optional(),
     state: yarnAppStateSchema,
     finalStatus: yarnFinalStatusSchema,
-    progress: z.number().optional(),
     trackingUI: yarnTrackingUiSchema.optional(),
     trackingUrl: z.string().optional(), // absent while UNASSIGNED
     diagnostics: z.string().optional(),
-    clusterId: z.number().optional(),
     applicationType: z.string().optional(),
     /** One comma-joined, lower-cased string, `""` when none — not an array. */
     applicationTags: z.string().optional(),
     priority: z.union([z.number(), z.string()]).optional(), // docs say string, the RM sends a number
     startedTime: z.number().optional(),
-    launchTime: z.number().optional(),
     finishedTime: z.number().optional(), // 0 while running
-    elapsedTime: z.number().optional(),
-    amContainerLogs: z.string().optional(),
-    amHostHttpAddress: z.string().optional(),
     /** For Flink this is `host:restPort` of the JobManager REST API (NOTES-flink-on-yarn.md). */
     amRPCAddress: z.string().optional(),
-    allocatedMB: z.number().optional(),
-    allocatedVCores: z.number().optional(),
-    runningContainers: z.number().optional(),
-    logAggregationStatus: z.string().optional(),
   })
   .transform((a) => ({
     ...a,
