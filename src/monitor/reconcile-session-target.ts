@@ -17,7 +17,7 @@ async function optional<T>(promise: Promise<T> | undefined): Promise<T | undefin
  * One tick of a session target: one `GET /jobs/overview` covers every run on
  * the cluster. The History Server is asked (once) only when some run's job is
  * missing from the cluster; per-job reads happen only on transitions
- * (restarts, a failure's cause, the plan once).
+ * (a restart's or failure's cause, the last checkpoint) and for the plan once.
  */
 export async function reconcileSessionTarget(target: SessionTarget, runs: WatchedRun[], sources: MonitorSources, ctx: ReconcileContext): Promise<void> {
   if (runs.length === 0) return;
@@ -53,12 +53,15 @@ export async function reconcileSessionTarget(target: SessionTarget, runs: Watche
       }
     }
     let plan: Record<string, unknown> | undefined;
-    if (!watched.hasPlan || stateChanged) {
+    if (!watched.hasPlan) {
       const detail = await optional(source.job(run.flinkJobId));
       if (detail) {
         flink.timestamps = detail.timestamps;
         plan = detail.plan;
       }
+    } else if (stateChanged && summary.lastModification) {
+      // The overview's own time of the change: no detail read per transition once the plan is kept.
+      flink.timestamps = { [summary.state]: summary.lastModification };
     }
     // The last checkpoint is read with the state changes only, so a steady
     // session cluster still costs one request per tick whatever its job count.

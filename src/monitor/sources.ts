@@ -12,6 +12,8 @@ export interface JobSummary {
   state: string;
   startTime?: number | undefined;
   endTime?: number | null | undefined;
+  /** Flink's `last-modification`: when the job (or one of its tasks) last changed state. */
+  lastModification?: number | undefined;
 }
 
 export interface JobDetail extends JobSummary {

@@ -102,7 +102,7 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
           const job = jobs?.find((j) => j.jobId === jobId);
           if (!job) return undefined;
           const entered = job.lastModification;
-          return { jobId, state: job.state, startTime: job.startTime, endTime: job.endTime, timestamps: entered ? { [job.state]: entered } : {} };
+          return { ...job, timestamps: entered ? { [job.state]: entered } : {} };
         },
         planViaProxy: (app, jobId) => measured(target.name, "flink", proxy(app).getJobPlan(jobId)),
         failuresViaProxy: (app, jobId) => jobsSource(target.name, "flink", proxy(app)).failures(jobId),
