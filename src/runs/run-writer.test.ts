@@ -71,6 +71,37 @@ describe("changeMany", () => {
     expect((await events()).map((e) => [e.data.from, e.data.to])).toEqual([["RUNNING", "CANCELLING"], ["CANCELLING", "CANCELED"]]);
   });
 
+  it("writes changes that set the same columns in one statement, each run its own values, every column type kept", async () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s));
+    const patch = (n: number) => ({
+      state: "FAILED" as const,
+      flinkState: `FAILED-${n}`,
+      restarts: n,
+      lastCheckpoint: { id: n, completedAt: at(n).toISOString(), path: `hdfs:///cp/${n}` },
+      plan: { jid: `plan-${n}`, nodes: [{ id: `v${n}` }] },
+      endedAt: at(n),
+      unseenSince: null,
+      failureCause: n === 2 ? null : `cause ${n}`,
+    });
+    const written = await writer().changeMany([
+      { runId: "run_b", from: ["RUNNING"], patch: patch(2), source: "flink" },
+      { runId: "run_a", from: ["RUNNING"], patch: patch(1), source: "flink" },
+      { runId: "run_c", from: ["FINISHED"], patch: patch(3), source: "flink" },
+    ]);
+
+    expect(written.map((r) => r?.id)).toEqual(["run_b", "run_a", undefined]);
+    for (const n of [1, 2]) {
+      const run = await findRun(database.db, n === 1 ? "run_a" : "run_b");
+      const { plan, ...rest } = patch(n);
+      expect(run).toMatchObject({ ...rest, failureCause: n === 2 ? null : `cause ${n}` });
+      expect(written[n === 1 ? 1 : 0]).toMatchObject({ restarts: n, endedAt: at(n), lastCheckpoint: rest.lastCheckpoint });
+      const stored = await database.db.selectFrom("runs").select("plan").where("id", "=", run!.id).executeTakeFirstOrThrow();
+      expect(stored.plan).toEqual(plan);
+    }
+    expect((await findRun(database.db, "run_c"))?.state).toBe("RUNNING");
+    expect((await events()).map((e) => [e.runId, e.data.to])).toEqual([["run_b", "FAILED"], ["run_a", "FAILED"]]);
+  });
+
   it("writes nothing for an empty batch, and change() is its single-item case", async () => {
     expect(await writer().changeMany([])).toEqual([]);
     expect(await writer().change("run_a", ["FINISHED"], { state: "FAILED" }, "flink")).toBeUndefined();

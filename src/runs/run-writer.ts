@@ -5,7 +5,7 @@ import type { Run } from "../domain/run.ts";
 import { runResource } from "../domain/run-resource.ts";
 import type { RunState } from "../domain/run-state.ts";
 import { appendEvent, appendEvents, type NewEvent } from "../store/event-repository.ts";
-import { insertRun, lockRunStates, type RunPatch, updateLockedRun } from "../store/run-repository.ts";
+import { insertRun, lockRunStates, type RunPatch, updateLockedRun, updateLockedRuns } from "../store/run-repository.ts";
 import type { Database } from "../store/schema.ts";
 
 export interface Transition {
@@ -58,6 +58,10 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
     const applied = await deps.db.transaction().execute(async (trx) => {
       // Row locks first, the event log's lock last: the order every writer takes them in.
       const states = await lockRunStates(trx, changes.map((c) => c.runId));
+      // A run changed twice in one call takes its changes one after the other, each seeing the one before.
+      const sequential = new Set(changes.map((c) => c.runId)).size < changes.length;
+      const accepted = changes.filter((c) => c.from.includes(states.get(c.runId) as RunState));
+      const updated = sequential ? undefined : await updateLockedRuns(trx, accepted.map((c) => ({ id: c.runId, patch: c.patch })), at);
       const results: (Applied | undefined)[] = [];
       for (const change of changes) {
         const previous = states.get(change.runId);
@@ -65,7 +69,7 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
           results.push(undefined);
           continue;
         }
-        const run = await updateLockedRun(trx, change.runId, change.patch, at);
+        const run = updated ? (updated.get(change.runId) as Run) : await updateLockedRun(trx, change.runId, change.patch, at);
         states.set(run.id, run.state);
         results.push({ run, previous, source: change.source });
       }

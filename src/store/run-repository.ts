@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction, Updateable } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
 import type { Run, RunSpec } from "../domain/run.ts";
 import type { FinalStateSource, RunMode, RunState } from "../domain/run-state.ts";
 import type { Database, RunsTable } from "./schema.ts";
@@ -83,6 +83,17 @@ const COLUMN: { [K in keyof Required<RunPatch>]: keyof RunsTable } = {
 };
 
 const JSON_COLUMNS = new Set(["last_checkpoint", "plan"]);
+
+/** SQL types of the columns a patch sets: the VALUES list of a batched update casts to them. */
+const COLUMN_TYPE: Partial<Record<keyof RunsTable, string>> = {
+  restarts: "integer",
+  last_checkpoint: "jsonb",
+  plan: "jsonb",
+  submitted_at: "timestamptz",
+  started_at: "timestamptz",
+  ended_at: "timestamptz",
+  unseen_since: "timestamptz",
+};
 
 export function toRunUpdate(patch: RunPatch, at: Date): Updateable<RunsTable> {
   const update: Record<string, unknown> = { updated_at: at };
@@ -226,6 +237,39 @@ export async function lockRunStates(trx: Transaction<Database>, ids: readonly st
   if (ids.length === 0) return new Map();
   const rows = await trx.selectFrom("runs").select(["id", "state"]).where("id", "in", [...new Set(ids)]).orderBy("id").forUpdate().execute();
   return new Map(rows.map((row) => [row.id, row.state as RunState]));
+}
+
+/**
+ * Applies each patch to its run (the caller holds the row locks; each id at
+ * most once); patches that set the same columns go in one statement, as a
+ * busy monitor tick writes dozens of checkpoint or state changes per target.
+ * Returns the updated runs by id; the plan is not read back.
+ */
+export async function updateLockedRuns(trx: Transaction<Database>, updates: ReadonlyArray<{ id: string; patch: RunPatch }>, at: Date): Promise<Map<string, Run>> {
+  const groups = new Map<string, Array<{ id: string; patch: RunPatch; values: Record<string, unknown> }>>();
+  for (const update of updates) {
+    const values = toRunUpdate(update.patch, at) as Record<string, unknown>;
+    const shape = Object.keys(values).sort().join(",");
+    groups.set(shape, [...(groups.get(shape) ?? []), { ...update, values }]);
+  }
+  const updated = new Map<string, Run>();
+  for (const group of groups.values()) {
+    if (group.length === 1) {
+      const [only] = group as [(typeof group)[number]];
+      updated.set(only.id, await updateLockedRun(trx, only.id, only.patch, at));
+      continue;
+    }
+    const columns = Object.keys(group[0]!.values).filter((c) => c !== "updated_at");
+    const cast = (column: string, value: unknown) => sql`${value}::${sql.raw(COLUMN_TYPE[column as keyof RunsTable] ?? "text")}`;
+    const rows = sql.join(group.map((g) => sql`(${sql.join([sql`${g.id}`, ...columns.map((c) => cast(c, g.values[c]))])})`));
+    const { rows: changed } = await sql<Parameters<typeof toRun>[0]>`
+      update runs set updated_at = ${at}, ${sql.join(columns.map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`))}
+      from (values ${rows}) as v (id, ${sql.join(columns.map((c) => sql.ref(c)))})
+      where runs.id = v.id
+      returning ${sql.join(RUN_COLUMNS.map((c) => sql.ref(`runs.${c}`)))}`.execute(trx);
+    for (const row of changed) updated.set(row.id, toRun(row));
+  }
+  return updated;
 }
 
 /** Applies `patch` to a run the caller has locked; the plan is not read back. */
