@@ -12,6 +12,7 @@ export interface PollerFigures {
   /** Median requests per tick once nothing changes any more. */
   quietRequests: number;
   cpuMs: number;
+  systemCpuMs: number;
   wallMs: number;
   p50Ms: number;
   p99Ms: number;
@@ -30,6 +31,7 @@ export function figuresOf(loop: LoopResult, quiet: TickSample[], detection: Dete
     totalRequests: median(loop.ticks.map((t) => totalOf(t.requests))),
     quietRequests: median(quiet.map((t) => totalOf(t.requests))),
     cpuMs: median(loop.ticks.map((t) => t.cpuMs)),
+    systemCpuMs: median(loop.ticks.map((t) => t.systemCpuMs)),
     wallMs: median(loop.ticks.map((t) => t.wallMs)),
     p50Ms: percentile(detection.latenciesMs, 50),
     p99Ms: percentile(detection.latenciesMs, 99),
@@ -57,6 +59,7 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
     row("**requests / tick**, changes streaming (median)", (f) => f.totalRequests),
     ...UPSTREAMS.filter((u) => monitor.requests[u] > 0 || (naive?.requests[u] ?? 0) > 0).map((u) => row(`  ${UPSTREAM_LABELS[u]}`, (f) => f.requests[u])),
     row("**CPU / tick**, ms (median)", (f) => f.cpuMs, 1),
+    row("  of which in the kernel, ms (median)", (f) => f.systemCpuMs, 1),
     row("tick wall time, ms (median)", (f) => f.wallMs),
     row("**detection latency p50**, ms", (f) => f.p50Ms),
     row("**detection latency p99**, ms", (f) => f.p99Ms),

@@ -6,7 +6,10 @@ export interface TickSample {
   /** Epoch ms the tick started. */
   startedAt: number;
   requests: UpstreamCounts;
+  /** User + kernel CPU time of this process (every thread) during the tick. */
   cpuMs: number;
+  /** The kernel's share of `cpuMs` (sockets, memory). */
+  systemCpuMs: number;
   wallMs: number;
 }
 
@@ -56,7 +59,7 @@ export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl
       const wallMs = performance.now() - started;
       const used = process.cpuUsage(cpu);
       const after = await readUpstreamCounts(opts.controlUrl);
-      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, wallMs });
+      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, systemCpuMs: used.system / 1000, wallMs });
       before = after;
       sampleMemory();
       await new Promise((resolve) => setTimeout(resolve, fixedRateDelay(opts.intervalMs, performance.now() - started)));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Run } from "../domain/run.ts";
 import { makeRun } from "../launch/launch-test-support.ts";
-import { decideRunChange } from "./decide-run-change.ts";
+import { RUN_STATES } from "../domain/run-state.ts";
+import { decideRunChange, isSteadySighting } from "./decide-run-change.ts";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const GRACE = 60_000;
@@ -91,5 +92,24 @@ describe("decideRunChange", () => {
     const running = decideRunChange(deploying, { flink: { source: "flink", state: "RUNNING", timestamps: { RUNNING: 1_000 } } }, NOW, GRACE);
     expect(running?.patch).toMatchObject({ state: "RUNNING", startedAt: new Date(1_000) });
     expect(running?.upstreamTime).toBe(1_000);
+  });
+
+  it("a steady sighting (isSteadySighting) is one decideRunChange writes nothing for, whatever the run's state", () => {
+    const flinkStates = ["INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "FAILING", "RECONCILING", "SUSPENDED", "CANCELLING", "FINISHED", "FAILED", "CANCELED", "SOMETHING_NEW"];
+    let steady = 0;
+    for (const state of RUN_STATES) {
+      for (const flinkState of flinkStates) {
+        for (const unseenSince of [null, NOW]) {
+          const r = run({ state, flinkState, unseenSince });
+          if (!isSteadySighting(r, flinkState)) continue;
+          steady += 1;
+          expect(decideRunChange(r, { flink: { source: "flink", state: flinkState } }, NOW, GRACE), `${state} / ${flinkState}`).toBeUndefined();
+        }
+      }
+    }
+    expect(steady).toBeGreaterThan(5);
+    expect(isSteadySighting(run(), "RESTARTING")).toBe(false);
+    expect(isSteadySighting(run({ unseenSince: NOW }), "RUNNING")).toBe(false);
+    expect(isSteadySighting(run({ state: "CANCELLING" }), "RUNNING")).toBe(false);
   });
 });

@@ -60,6 +60,15 @@ function setIfChanged<K extends keyof RunPatch>(patch: RunPatch, key: K, current
 }
 
 /**
+ * True when seeing the job in `flinkState` again, and nothing else, cannot
+ * change the run: decideRunChange would return undefined. Lets a session
+ * tick pass over its thousands of steady runs without weighing each one.
+ */
+export function isSteadySighting(run: Run, flinkState: string): boolean {
+  return flinkState === run.flinkState && run.unseenSince === null && normalizeFlinkState(flinkState) === run.state;
+}
+
+/**
  * Pure: what to write for one run given this tick's evidence, or undefined
  * when nothing changed (nothing is written then). Never moves a run on a
  * transport error — callers simply pass no evidence for a source they could

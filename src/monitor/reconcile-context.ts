@@ -54,10 +54,11 @@ export function isDetailDue(ctx: ReconcileContext, run: Run): boolean {
 }
 
 /**
- * A running YARN run's last checkpoint is read every 5N ticks (a tick apart
- * from its detail read), which keeps a steady target's requests within
- * targets + running applications ÷ 5 per tick.
+ * A running YARN run's last checkpoint is read every 10N ticks (a tick apart
+ * from its detail read): with the detail reads every N ticks, a steady
+ * target's requests stay within targets + running applications ÷ 5 per tick
+ * with room left for the runs in transition, read every tick.
  */
 export function isCheckpointDue(ctx: ReconcileContext, run: Run): boolean {
-  return (ctx.tick + spread(run)) % (ctx.steadyEvery * 5) === 1;
+  return (ctx.tick + spread(run)) % (ctx.steadyEvery * 10) === 1;
 }

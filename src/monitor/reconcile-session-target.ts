@@ -1,5 +1,6 @@
 import type { SessionTarget } from "../domain/target.ts";
 import type { Evidence, FlinkEvidence } from "./evidence.ts";
+import { isSteadySighting } from "./decide-run-change.ts";
 import { applyEvidence, type ReconcileContext, type WatchedRun } from "./reconcile-context.ts";
 import type { FlinkJobsSource, JobSummary, MonitorSources } from "./sources.ts";
 
@@ -35,6 +36,7 @@ export async function reconcileSessionTarget(target: SessionTarget, runs: Watche
   for (const watched of runs) {
     const { run } = watched;
     const live = jobs.get(run.flinkJobId);
+    if (live && watched.hasPlan && isSteadySighting(run, live.state)) continue;
     const past = live ? undefined : archived?.get(run.flinkJobId);
     const summary = live ?? past;
     if (!summary) {
