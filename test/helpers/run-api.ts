@@ -10,6 +10,7 @@ export interface RunBody {
   finalStateSource: string | null;
   failureCause: string | null;
   lastSavepoint: string | null;
+  lastCheckpoint: { id: number; completedAt: string; path: string | null } | null;
   savepointPath: string | null;
   yarn: { applicationId: string | null; tag: string | null; state: string | null; finalStatus: string | null; diagnostics: string | null };
   endedAt: string | null;
