@@ -8,6 +8,7 @@ import { acquireLeases, recordTargetFailure, recordTargetSuccesses, releaseLease
 import type { Database } from "../store/schema.ts";
 import { listAllTargets } from "../store/target-repository.ts";
 import { eachLimited } from "./each-limited.ts";
+import { groupWrites } from "./grouped-writes.ts";
 import type { ReconcileContext } from "./reconcile-context.ts";
 import { reconcileSessionTarget } from "./reconcile-session-target.ts";
 import { reconcileYarnTarget } from "./reconcile-yarn-target.ts";
@@ -59,6 +60,7 @@ export function createMonitor(deps: MonitorDeps) {
   const { settings } = deps;
   const schedules = new Map<string, TargetSchedule>();
   const watched = createWatchedRuns(deps.db);
+  const changeMany = groupWrites(deps.writer.changeMany);
 
   /** Returns whether the target's health should be recorded as a success. */
   async function reconcile(target: Target, schedule: TargetSchedule): Promise<boolean> {
@@ -84,7 +86,7 @@ export function createMonitor(deps: MonitorDeps) {
           else await reconcileYarnTarget(target, runs, deps.sources, ctx);
         } finally {
           // What was learned before a failure is written all the same, as when each change was written at once.
-          await changes.write(deps.writer, observeDetection);
+          await changes.write(changeMany, observeDetection);
         }
       }
       schedule.failures = 0;

@@ -1,6 +1,6 @@
 import type { Run } from "../domain/run.ts";
-import type { RunWriter } from "../runs/run-writer.ts";
 import type { RunPatch } from "../store/run-repository.ts";
+import type { ChangeMany } from "./grouped-writes.ts";
 
 interface PendingChange {
   run: Run;
@@ -11,7 +11,7 @@ interface PendingChange {
 
 /**
  * A target's changes of one tick, written together: one transaction per
- * target instead of one per run (on the embedded database each transaction
+ * target (or fewer, grouped-writes.ts) instead of one per run (on the embedded database each transaction
  * costs milliseconds of CPU, and a busy tick changes a hundred runs). Each
  * change is still guarded by the state the tick read, so a run that moved on
  * meanwhile (API, another replica) is skipped and gets no event.
@@ -24,10 +24,10 @@ export function createRunChangeBatch() {
     },
 
     /** Writes what was added; `onDetected` gets each applied state change that carries the upstream's time of it. */
-    async write(writer: RunWriter, onDetected: (upstreamTime: number) => void): Promise<void> {
+    async write(changeMany: ChangeMany, onDetected: (upstreamTime: number) => void): Promise<void> {
       const changes = pending.splice(0);
       if (changes.length === 0) return;
-      const written = await writer.changeMany(changes.map((c) => ({ runId: c.run.id, from: [c.run.state], patch: c.patch, source: c.source })));
+      const written = await changeMany(changes.map((c) => ({ runId: c.run.id, from: [c.run.state], patch: c.patch, source: c.source })));
       changes.forEach((change, i) => {
         if (written[i] && change.patch.state && change.upstreamTime) onDetected(change.upstreamTime);
       });
