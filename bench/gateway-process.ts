@@ -20,14 +20,36 @@ import { type LoopResult, measureTicks } from "./tick-loop.ts";
  * The gateway under measurement, in its own process (forked by
  * bench/monitor.ts) the way it runs in production: its CPU time and RSS
  * are its own, not the bench's scenario data or the emulator's.
+ *
+ * A first process `prepare`s the database (PGlite's initdb, migrations, the
+ * seeded targets and runs) and exits; a second one `start`s the gateway over
+ * it, as a gateway restarts over its existing data directory: initdb and
+ * seeding happen once in its life and are not part of the monitor's steady
+ * state, so their garbage must not count in the measured process's RSS.
  */
-export interface GatewayStart {
+export interface GatewayPrepare {
   /** PostgreSQL; absent means PGlite in a fresh data directory. */
   databaseUrl: string | undefined;
   intervalMs: number;
   urls: EmulatorUrls;
   runs: Run[];
   plan: Record<string, unknown>;
+}
+
+export interface Prepared {
+  kind: string;
+  location: string;
+  dataDir: string;
+  /** The PostgreSQL schema holding the tables; absent on PGlite. */
+  schema: string | undefined;
+  targets: Target[];
+}
+
+export interface GatewayStart {
+  databaseUrl: string | undefined;
+  intervalMs: number;
+  dataDir: string;
+  schema: string | undefined;
 }
 
 export interface ActiveRun {
@@ -45,20 +67,41 @@ const histogramSamples: number[] = [];
 
 const db = () => database!.db;
 
+/** Opens the database in `dataDir` / `schema` and creates the gateway over it (migrations run if pending). */
+async function open(databaseUrl: string | undefined, intervalMs: number): Promise<void> {
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", MONITOR_POLL_INTERVAL: `${intervalMs}ms`, ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
+  database = await openDatabase({ url: config.DATABASE_URL, dataDir, schema, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS });
+  gateway = await createGateway(config, { database, logger: createLogger({ level: "error" }) });
+}
+
 serveRpc({
-  async start(opts: GatewayStart): Promise<{ kind: string; location: string; targets: Target[] }> {
+  /** A fresh database, migrated and seeded, left in place for `start`'s process. */
+  async prepare(opts: GatewayPrepare): Promise<Prepared> {
     dataDir = await mkdtemp(path.join(tmpdir(), "flinkgate-bench-"));
     schema = opts.databaseUrl ? `bench_monitor_${process.pid}` : undefined;
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", MONITOR_POLL_INTERVAL: `${opts.intervalMs}ms`, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) });
-    database = await openDatabase({ url: config.DATABASE_URL, dataDir, schema, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS });
-    gateway = await createGateway(config, { database, logger: createLogger({ level: "error" }) });
-    const observe = gateway.metrics.observeDetectionLatency.bind(gateway.metrics);
-    gateway.metrics.observeDetectionLatency = (record) => {
+    await open(opts.databaseUrl, opts.intervalMs);
+    const targets = await seedGateway(db(), opts.urls, opts.runs, opts.plan, new Date());
+    const prepared = { kind: database!.kind, location: schema ? `schema ${schema}` : dataDir, dataDir, schema, targets };
+    await gateway!.stop();
+    await database!.close();
+    // Handed over to the next process: this one's stop (on disconnect) must not delete it.
+    gateway = undefined;
+    database = undefined;
+    dataDir = undefined;
+    schema = undefined;
+    return prepared;
+  },
+
+  /** The gateway over the prepared database; this process owns it from now on and deletes it on stop. */
+  async start(opts: GatewayStart): Promise<void> {
+    dataDir = opts.dataDir;
+    schema = opts.schema;
+    await open(opts.databaseUrl, opts.intervalMs);
+    const observe = gateway!.metrics.observeDetectionLatency.bind(gateway!.metrics);
+    gateway!.metrics.observeDetectionLatency = (record) => {
       histogramSamples.push(record.seconds * 1000);
       observe(record);
     };
-    const targets = await seedGateway(db(), opts.urls, opts.runs, opts.plan, new Date());
-    return { kind: database.kind, location: schema ? `schema ${schema}` : dataDir, targets };
   },
 
   /** Monitor ticks at the poll interval for `durationMs` (or `maxTicks`), measured in this process. */

@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../src/domain/clock.ts";
-import type { SessionTarget, Target, YarnTarget } from "../src/domain/target.ts";
+import type { SessionTarget, YarnTarget } from "../src/domain/target.ts";
 import { forkChild } from "./child-rpc.ts";
 import { type Sighting, summarizeDetection } from "./detection.ts";
 import type { EmulatorUrls, ScriptedChange } from "./emulator-process.ts";
-import type { ActiveRun, GatewayStart } from "./gateway-process.ts";
+import type { ActiveRun, GatewayPrepare, GatewayStart, Prepared } from "./gateway-process.ts";
 import { comparisonTable, figuresOf, type PollerFigures, targetLines } from "./monitor-report.ts";
 import { parseMonitorBenchOptions } from "./monitor-options.ts";
 import type { NaiveResult, NaiveWatch } from "./naive-poller.ts";
@@ -37,17 +37,22 @@ say(`starting ${runs.length.toLocaleString("en-US")} jobs on the emulator (jar r
 await startJobs(urls, runs);
 await waitAllRunning(urls, runs.length);
 
-say(`starting the gateway in its own process on ${options.databaseUrl ? "PostgreSQL" : "PGlite"}; seeding targets and runs`);
-const gateway = forkChild(here("./gateway-process.ts"));
-const started = await gateway.call<{ kind: string; location: string; targets: Target[] }>("start", {
+say(`preparing the gateway's ${options.databaseUrl ? "PostgreSQL schema" : "PGlite data directory"} in a process of its own: migrations, targets and runs`);
+const preparer = forkChild(here("./gateway-process.ts"));
+const prepared = await preparer.call<Prepared>("prepare", {
   databaseUrl: options.databaseUrl,
   intervalMs: options.intervalMs,
   urls,
   runs,
   plan: await samplePlan(urls, runs[0]!),
-} satisfies GatewayStart);
-const { targets } = started;
-say(`gateway on ${started.kind} (${started.location})`);
+} satisfies GatewayPrepare);
+await preparer.close();
+const { targets } = prepared;
+
+// The gateway under measurement restarts over that database, as in production: initdb and seeding are not its steady state.
+say(`starting the gateway in its own process on ${prepared.kind} (${prepared.location})`);
+const gateway = forkChild(here("./gateway-process.ts"));
+await gateway.call("start", { databaseUrl: options.databaseUrl, intervalMs: options.intervalMs, dataDir: prepared.dataDir, schema: prepared.schema } satisfies GatewayStart);
 const activeRuns = () => gateway.call<ActiveRun[]>("activeRuns");
 const monitorTicks = (durationMs: number | null, maxTicks?: number, cpuProfile?: string) =>
   gateway.call<LoopResult>("poll", { controlUrl: urls.controlUrl, intervalMs: options.intervalMs, durationMs, maxTicks, cpuProfile });
@@ -107,7 +112,7 @@ if (!options.skipNaive) {
 
 const first = warm.ticks[0];
 console.log(`\n## flinkgate monitor vs a naive poller — ${options.clusters} session clusters × ${options.jobsPerCluster} jobs + ${options.yarnApps} YARN application clusters\n`);
-console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail) for ${options.durationS} s per poller, then no changes, ${started.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
+console.log(`poll interval ${options.intervalMs} ms, ${options.changesPerS} state changes/s (40% restart, 35% finish, 25% fail) for ${options.durationS} s per poller, then no changes, ${prepared.kind}, ${process.platform} ${process.arch}, Node ${process.version}\n`);
 console.log(comparisonTable(monitor, naive));
 console.log(`\nTargets (flinkgate monitor):`);
 for (const line of targetLines(monitor, naive, { targets: targets.length, runningYarnApps, intervalMs: options.intervalMs })) console.log(`- ${line}`);
