@@ -69,7 +69,8 @@ const db = () => database!.db;
 
 /** Opens the database in `dataDir` / `schema` and creates the gateway over it (migrations run if pending). */
 async function open(databaseUrl: string | undefined, intervalMs: number): Promise<void> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", MONITOR_POLL_INTERVAL: `${intervalMs}ms`, ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
+  // The gateway's own settings from the environment (PGLITE_SHARED_BUFFERS, MONITOR_*), the bench's where it needs its own.
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "error", MONITOR_POLL_INTERVAL: `${intervalMs}ms`, ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
   database = await openDatabase({ url: config.DATABASE_URL, dataDir, schema, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS });
   gateway = await createGateway(config, { database, logger: createLogger({ level: "error" }) });
 }
