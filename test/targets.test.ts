@@ -200,6 +200,24 @@ describe("PATCH /v1/targets/{name}", () => {
     expect(await spec()).toMatchObject({ headers: {} });
   });
 
+  it("a YARN target's CLI environment is shown redacted and kept when sent back so", async () => {
+    const yarnCli = { name: "yarn-cli", kind: "yarn", rmUrls: ["http://rm1:8088"], launcher: "flink-cli", flinkHome: "/opt/flink", cliEnv: { HADOOP_CONF_DIR: "/etc/hadoop", AWS_SECRET_ACCESS_KEY: "s3cret" } };
+    const created = await t.request("/v1/targets", { method: "POST", json: yarnCli });
+    expect(created.status).toBe(201);
+    expect((await created.json()).cliEnv).toEqual({ HADOOP_CONF_DIR: "[redacted]", AWS_SECRET_ACCESS_KEY: "[redacted]" });
+    const current = await (await t.request("/v1/targets/yarn-cli")).json();
+    expect(current.cliEnv).toEqual({ HADOOP_CONF_DIR: "[redacted]", AWS_SECRET_ACCESS_KEY: "[redacted]" });
+
+    const response = await t.request("/v1/targets/yarn-cli", { method: "PATCH", json: { ...current, cliEnv: { ...current.cliEnv, HADOOP_CONF_DIR: "/etc/hadoop2" } } });
+    expect(response.status).toBe(200);
+    const stored = await t.database.db.selectFrom("targets").select("spec").where("name", "=", "yarn-cli").executeTakeFirstOrThrow();
+    expect(stored.spec).toMatchObject({ cliEnv: { HADOOP_CONF_DIR: "/etc/hadoop2", AWS_SECRET_ACCESS_KEY: "s3cret" } });
+
+    const unknown = await t.request("/v1/targets/yarn-cli", { method: "PATCH", json: { cliEnv: { KRB5CCNAME: "[redacted]" } } });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).errors[0].field).toBe("body.cliEnv.KRB5CCNAME");
+  });
+
   it("400 naming name or kind when a patch changes them; the same value is accepted", async () => {
     await create(session);
     for (const [patch, field] of [

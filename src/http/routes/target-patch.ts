@@ -3,8 +3,15 @@ import { applyMergePatch, isJsonObject, type JsonObject } from "../../domain/mer
 import { type Target, targetSchema } from "../../domain/target.ts";
 import { fieldIssues } from "../validation.ts";
 
-/** What the API shows instead of a header value: they are credentials. */
+/** What the API shows instead of a header value or a CLI environment value: they carry credentials. */
 export const REDACTED = "[redacted]";
+
+/** The map of each kind of target whose values are hidden: a session cluster's headers, the Flink CLI's environment. */
+const SECRET_MAP = { session: "headers", yarn: "cliEnv" } as const;
+
+function storedSecrets(target: Target): Record<string, string> {
+  return target.kind === "session" ? target.headers : target.cliEnv;
+}
 
 const IMMUTABLE = ["name", "kind"] as const;
 /** Fields the API shows but a client cannot set; a GET sent back as a PATCH carries them. */
@@ -15,9 +22,10 @@ const READ_ONLY = ["createdAt", "updatedAt", "health"];
  * result with the same schema as a new target, so a patch can never store a
  * target that POST would refuse. Errors name fields as `body.<path>`.
  *
- * Clients only ever see header values as "[redacted]", so a client that sends
- * back what it read (GET, edit, PATCH) must not overwrite the secret with that
- * placeholder: "[redacted]" for a stored header keeps its value.
+ * Clients only ever see header (and CLI environment) values as "[redacted]",
+ * so a client that sends back what it read (GET, edit, PATCH) must not
+ * overwrite the secret with that placeholder: "[redacted]" for a stored
+ * value keeps it.
  */
 export function applyTargetPatch(current: Target, patch: JsonObject): Target {
   const issues: FieldIssue[] = [];
@@ -25,15 +33,16 @@ export function applyTargetPatch(current: Target, patch: JsonObject): Target {
     if (field in patch && patch[field] !== current[field]) issues.push({ field: `body.${field}`, message: "cannot be changed; create a new target instead" });
   }
   let effective: JsonObject = Object.fromEntries(Object.entries(patch).filter(([key]) => !READ_ONLY.includes(key)));
-  const headers = effective.headers;
-  if (isJsonObject(headers)) {
-    const stored = current.kind === "session" ? current.headers : {};
+  const field = SECRET_MAP[current.kind];
+  const secrets = effective[field];
+  if (isJsonObject(secrets)) {
+    const stored = storedSecrets(current);
     const kept: JsonObject = {};
-    for (const [name, value] of Object.entries(headers)) {
+    for (const [name, value] of Object.entries(secrets)) {
       if (value !== REDACTED) kept[name] = value;
-      else if (!(name in stored)) issues.push({ field: `body.headers.${name}`, message: `is '${REDACTED}' but no such header is stored; send its value` });
+      else if (!(name in stored)) issues.push({ field: `body.${field}.${name}`, message: `is '${REDACTED}' but no such value is stored; send its value` });
     }
-    effective = { ...effective, headers: kept };
+    effective = { ...effective, [field]: kept };
   }
   if (issues.length > 0) throw new ValidationError(issues);
   const parsed = targetSchema.safeParse(applyMergePatch(current, effective));
@@ -41,8 +50,8 @@ export function applyTargetPatch(current: Target, patch: JsonObject): Target {
   return parsed.data;
 }
 
-/** The target as the API shows it: header values hidden. */
+/** The target as the API shows it: header and CLI environment values hidden. */
 export function redactTarget(target: Target): Target {
-  if (target.kind !== "session") return target;
-  return { ...target, headers: Object.fromEntries(Object.keys(target.headers).map((name) => [name, REDACTED])) };
+  const hidden = Object.fromEntries(Object.keys(storedSecrets(target)).map((name) => [name, REDACTED]));
+  return target.kind === "session" ? { ...target, headers: hidden } : { ...target, cliEnv: hidden };
 }

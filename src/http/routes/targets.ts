@@ -8,6 +8,7 @@ import { bearerSecurity, errorResponses, idempotencyHeader, jsonContent, READ_ER
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../pagination.ts";
 import { applyTargetPatch, REDACTED, redactTarget } from "./target-patch.ts";
 
+const CLI_ENV_DESCRIPTION = `Extra environment of the Flink CLI process (flink-cli launcher), e.g. HADOOP_CONF_DIR or cloud credentials: responses show only the names, each with the value \`"${REDACTED}"\`.`;
 const HEADERS_DESCRIPTION = `Sent with every request to the cluster (e.g. the auth header of a fronting proxy). The values are credentials: responses show only the header names, each with the value \`"${REDACTED}"\`.`;
 
 const timestamps = {
@@ -18,7 +19,9 @@ const timestamps = {
 const TargetSchema = z
   .discriminatedUnion("kind", [
     sessionTargetSchema.extend({ headers: z.record(z.string(), z.string().openapi({ example: REDACTED })).openapi({ description: HEADERS_DESCRIPTION }), ...timestamps }).openapi("SessionTarget"),
-    yarnTargetSchema.extend(timestamps).openapi("YarnTarget"),
+    yarnTargetSchema
+      .extend({ cliEnv: z.record(z.string(), z.string().openapi({ example: REDACTED })).openapi({ description: CLI_ENV_DESCRIPTION }), ...timestamps })
+      .openapi("YarnTarget"),
   ])
   .openapi("Target");
 
@@ -46,7 +49,7 @@ const CreateTargetSchema = targetSchema.openapi("CreateTarget", {
 });
 
 const TargetPatchSchema = z.record(z.string(), z.unknown()).openapi("TargetPatch", {
-  description: `A JSON merge patch (RFC 7396) over the target: a field set to \`null\` returns to its default (or is removed), objects merge key by key, arrays replace. \`name\` and \`kind\` cannot change. A header whose value is \`"${REDACTED}"\` keeps its stored value. The result is validated like a new target.`,
+  description: `A JSON merge patch (RFC 7396) over the target: a field set to \`null\` returns to its default (or is removed), objects merge key by key, arrays replace. \`name\` and \`kind\` cannot change. A header or CLI environment value sent as \`"${REDACTED}"\` keeps its stored value. The result is validated like a new target.`,
 });
 
 const nameParam = z.object({ name: z.string().min(1).max(63).openapi({ param: { name: "name", in: "path" } }) });
