@@ -57,7 +57,8 @@ export function createRunService(deps: RunServiceDeps) {
 
   async function submitNew(input: { jobName: string | null; jobVersion: number | null; job: JobSpec; overrides: RunOverrides; fieldPrefix: string }) {
     const stored = await findTarget(deps.db, input.job.target);
-    if (!stored) throw new ValidationError([{ field: `${input.fieldPrefix}target`, message: `target '${input.job.target}' does not exist` }]);
+    const targetGone = () => new ValidationError([{ field: `${input.fieldPrefix}target`, message: `target '${input.job.target}' does not exist` }]);
+    if (!stored) throw targetGone();
     const launcher = deps.launcherFor(stored.target, input.job.mode);
     const artifact = await resolveArtifact(input.job, `${input.fieldPrefix}artifact.id`);
     const spec = effectiveSpec(input.job, artifact, input.overrides, await savepointOf(input.overrides.fromRun));
@@ -65,6 +66,7 @@ export function createRunService(deps: RunServiceDeps) {
       newRun({ clock: deps.clock, jobName: input.jobName, jobVersion: input.jobVersion, job: input.job, spec, callbackUrl: input.overrides.callbackUrl ?? null, labels: input.overrides.labels ?? {} }),
       { by: deps.replicaId, until: claimUntil() },
     );
+    if (!run) throw targetGone(); // deleted since it was read
     const started = performance.now();
     const outcome = await submitRun({ writer: deps.writer, launcher, now: () => deps.clock.now() }, run, stored.target, pathOf(run));
     record(run, outcome, started);

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openTestDatabase, type TestDatabase } from "../../test/helpers/database.ts";
+import { openTestDatabase, type TestDatabase, testDatabaseUrl } from "../../test/helpers/database.ts";
 import { ManualClock } from "../../test/helpers/gateway.ts";
 import { insertRunRow } from "../../test/helpers/run-rows.ts";
 import { listEvents } from "../store/event-repository.ts";
+import { targetSchema } from "../domain/target.ts";
+import { makeRun } from "../launch/launch-test-support.ts";
 import { findRun } from "../store/run-repository.ts";
+import { insertTarget } from "../store/target-repository.ts";
 import { createRunWriter, type Transition } from "./run-writer.ts";
 
 let database: TestDatabase;
@@ -107,5 +110,45 @@ describe("changeMany", () => {
     expect(await writer().change("run_a", ["FINISHED"], { state: "FAILED" }, "flink")).toBeUndefined();
     expect((await writer().change("run_a", ["RUNNING"], { state: "FAILED" }, "flink"))?.state).toBe("FAILED");
     expect((await events()).map((e) => e.type)).toEqual(["run.state_changed"]);
+  });
+});
+
+describe("create", () => {
+  const newRun = () => makeRun("session", {}, { state: "PENDING", jobName: null, jobVersion: null });
+  const addTarget = () => insertTarget(database.db, targetSchema.parse({ name: "t", kind: "session", restUrl: "http://jm:8081" }), clock.now());
+
+  it("stores the run with its run.created event while its target exists, and nothing once it is gone", async () => {
+    await addTarget();
+    const run = newRun();
+    expect((await writer().create(run, null))?.id).toBe(run.id);
+    expect((await events()).map((e) => [e.runId, e.type])).toEqual([[run.id, "run.created"]]);
+
+    await database.db.deleteFrom("targets").execute();
+    const orphan = newRun();
+    expect(await writer().create(orphan, null)).toBeUndefined();
+    expect(await findRun(database.db, orphan.id)).toBeUndefined();
+  });
+
+  it.skipIf(!testDatabaseUrl())("a run created while a target delete holds the target waits, then finds it gone", async () => {
+    await addTarget();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // What the target delete does: lock the row, count the active runs (none), delete.
+    const deletion = database.db.transaction().execute(async (trx) => {
+      await trx.selectFrom("targets").select("name").where("name", "=", "t").forUpdate().execute();
+      locked();
+      await gate;
+      await trx.deleteFrom("targets").where("name", "=", "t").execute();
+    });
+    await isLocked;
+    const run = newRun();
+    const creating = writer().create(run, null);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await deletion;
+    expect(await creating).toBeUndefined();
+    expect(await findRun(database.db, run.id)).toBeUndefined();
   });
 });

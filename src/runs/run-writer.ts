@@ -85,9 +85,17 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
   }
 
   return {
-    async create(run: Run, claim: { by: string; until: Date } | null): Promise<Run> {
+    /**
+     * Stores a new run; undefined when its target is gone. The target row is
+     * share-locked while the run is inserted, so a target delete (which locks
+     * it for update, then counts the active runs) either sees the run or
+     * happened before — never a run left on a deleted target.
+     */
+    async create(run: Run, claim: { by: string; until: Date } | null): Promise<Run | undefined> {
       const at = deps.clock.now();
       return deps.db.transaction().execute(async (trx) => {
+        const target = await trx.selectFrom("targets").select("name").where("name", "=", run.target).forShare().executeTakeFirst();
+        if (!target) return undefined;
         const stored = await insertRun(trx, run, claim);
         await appendEvent(trx, { id: newId("evt", deps.clock), type: "run.created", runId: run.id, data: runResource(stored), at });
         return stored;
