@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Run } from "../domain/run.ts";
 import { makeRun } from "../launch/launch-test-support.ts";
 import { RUN_STATES } from "../domain/run-state.ts";
-import { decideRunChange, isSteadySighting } from "./decide-run-change.ts";
+import { decideRunChange, isSteadySighting, isSteadyYarnSighting } from "./decide-run-change.ts";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const GRACE = 60_000;
@@ -111,5 +111,34 @@ describe("decideRunChange", () => {
     expect(isSteadySighting(run(), "RESTARTING")).toBe(false);
     expect(isSteadySighting(run({ unseenSince: NOW }), "RUNNING")).toBe(false);
     expect(isSteadySighting(run({ state: "CANCELLING" }), "RUNNING")).toBe(false);
+  });
+
+  it("a steady YARN sighting (isSteadyYarnSighting) is one decideRunChange writes nothing for", () => {
+    const stored = { applicationId: "application_1_0001", tag: "t", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: null, amAddress: "h:1" };
+    const apps = [
+      { id: "application_1_0001", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: "", finishedTime: null, amAddress: "h:1" },
+      { id: "application_1_0001", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: "", finishedTime: null },
+      { id: "application_1_0001", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: "", finishedTime: null, amAddress: "h:2" },
+      { id: "application_1_0001", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: "AM restarted", finishedTime: null, amAddress: "h:1" },
+      { id: "application_1_0001", state: "ACCEPTED", finalStatus: "UNDEFINED", diagnostics: "", finishedTime: null, amAddress: "h:1" },
+      { id: "application_1_0001", state: "FINISHED", finalStatus: "SUCCEEDED", diagnostics: "", finishedTime: 1, amAddress: "h:1" },
+      { id: "application_1_0002", state: "RUNNING", finalStatus: "UNDEFINED", diagnostics: "", finishedTime: null, amAddress: "h:1" },
+    ];
+    let steady = 0;
+    for (const state of RUN_STATES) {
+      for (const app of apps) {
+        for (const unseenSince of [null, NOW]) {
+          for (const yarn of [stored, { ...stored, state: "ACCEPTED" }, { ...stored, applicationId: null }]) {
+            const r = run({ state, unseenSince, yarn });
+            if (!isSteadyYarnSighting(r, app)) continue;
+            steady += 1;
+            expect(decideRunChange(r, { yarn: app }, NOW, GRACE), `${state} / ${JSON.stringify(app)}`).toBeUndefined();
+          }
+        }
+      }
+    }
+    expect(steady).toBeGreaterThan(5);
+    expect(isSteadyYarnSighting(run(), apps[0]!)).toBe(true);
+    expect(isSteadyYarnSighting(run({ state: "LOST" }), apps[0]!)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { Run } from "../domain/run.ts";
 import { isTerminal, normalizeFlinkState, normalizeYarnFinalStatus, type RunState } from "../domain/run-state.ts";
 import type { RunPatch } from "../store/run-repository.ts";
-import { type Evidence, YARN_PENDING_STATES, YARN_TERMINAL_STATES } from "./evidence.ts";
+import { type Evidence, YARN_PENDING_STATES, YARN_TERMINAL_STATES, type YarnEvidence } from "./evidence.ts";
 
 export interface RunChange {
   patch: RunPatch;
@@ -66,6 +66,24 @@ function setIfChanged<K extends keyof RunPatch>(patch: RunPatch, key: K, current
  */
 export function isSteadySighting(run: Run, flinkState: string): boolean {
   return flinkState === run.flinkState && run.unseenSince === null && normalizeFlinkState(flinkState) === run.state;
+}
+
+/**
+ * The same for YARN: the run's application seen RUNNING again exactly as
+ * stored (and no job detail read this tick) cannot change the run.
+ */
+export function isSteadyYarnSighting(run: Run, app: YarnEvidence & { id: string }): boolean {
+  const { yarn } = run;
+  return (
+    app.state === "RUNNING" &&
+    yarn.applicationId === app.id &&
+    yarn.state === app.state &&
+    yarn.finalStatus === app.finalStatus &&
+    yarn.diagnostics === (app.diagnostics || null) &&
+    (app.amAddress === undefined || app.amAddress === "" || yarn.amAddress === app.amAddress) &&
+    run.unseenSince === null &&
+    !["PENDING", "SUBMITTING", "LOST"].includes(run.state)
+  );
 }
 
 /**

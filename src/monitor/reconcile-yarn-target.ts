@@ -1,6 +1,7 @@
 import type { YarnTarget } from "../domain/target.ts";
 import type { Evidence, FlinkEvidence, YarnEvidence } from "./evidence.ts";
 import { YARN_TERMINAL_STATES } from "./evidence.ts";
+import { isSteadyYarnSighting } from "./decide-run-change.ts";
 import { eachLimited } from "./each-limited.ts";
 import { applyEvidence, isCheckpointDue, isDetailDue, type ReconcileContext, type WatchedRun } from "./reconcile-context.ts";
 import type { AppReport, JobDetail, MonitorSources } from "./sources.ts";
@@ -61,7 +62,12 @@ export async function reconcileYarnTarget(target: YarnTarget, runs: WatchedRun[]
     findEnded = indexApps(await yarn.listEnded(since));
   }
 
-  await eachLimited(runs, RUN_CONCURRENCY, async (watched) => {
+  // Most runs are steady and not due for a read: nothing to ask, nothing to weigh.
+  const busy = runs.filter((w) => {
+    const app = findActive(w.run);
+    return !(app && !isDetailDue(ctx, w.run) && !isCheckpointDue(ctx, w.run) && isSteadyYarnSighting(w.run, app));
+  });
+  await eachLimited(busy, RUN_CONCURRENCY, async (watched) => {
     const { run } = watched;
     let app = findActive(run) ?? findEnded(run);
     let rmForgot = false;

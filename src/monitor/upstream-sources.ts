@@ -68,7 +68,7 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
 
     yarn(target: YarnTarget): YarnAppsSource {
       const yarn = clients.yarn(target);
-      const report = (app: YarnApp, rmUrl: string): AppReport => ({
+      const report = (app: YarnApp, proxyBase: string): AppReport => ({
         id: app.id,
         state: app.state,
         finalStatus: app.finalStatus,
@@ -77,13 +77,16 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
         startedTime: app.startedTime,
         finishedTime: app.finishedTime,
         amAddress: app.amRPCAddress,
-        proxyUrl: `${rmUrl.replace(/\/+$/, "")}/proxy/${app.id}/`,
+        proxyUrl: `${proxyBase}${app.id}/`,
       });
+      /** `<rm>/proxy/`, worked out once per answer rather than once per application. */
+      const proxyBaseOf = (rmUrl: string) => `${rmUrl.replace(/\/+$/, "")}/proxy/`;
       const proxy = (app: AppReport) => clients.flinkAt(app.proxyUrl, "yarn-proxy", target.flinkVersion);
       return {
         async listActive() {
           const { apps, rmUrl } = await measured(target.name, "yarn", yarn.listApps({ states: YARN_ACTIVE, applicationTypes: [FLINK_APP_TYPE], limit: LIST_LIMIT }));
-          return apps.map((a) => report(a, rmUrl));
+          const base = proxyBaseOf(rmUrl);
+          return apps.map((a) => report(a, base));
         },
         async listEnded(finishedSince) {
           const { apps, rmUrl } = await measured(
@@ -91,11 +94,12 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
             "yarn",
             yarn.listApps({ states: YARN_ENDED, applicationTypes: [FLINK_APP_TYPE], finishedTimeBegin: finishedSince, limit: LIST_LIMIT }),
           );
-          return apps.map((a) => report(a, rmUrl));
+          const base = proxyBaseOf(rmUrl);
+          return apps.map((a) => report(a, base));
         },
         async app(applicationId) {
           const found = await unlessNotFound(measured(target.name, "yarn", yarn.getApp(applicationId)));
-          return found && report(found.app, found.rmUrl);
+          return found && report(found.app, proxyBaseOf(found.rmUrl));
         },
         async jobViaProxy(app, jobId) {
           const jobs = await unlessNotFound(measured(target.name, "flink", proxy(app).listJobs()));
