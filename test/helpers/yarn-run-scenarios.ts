@@ -96,10 +96,12 @@ export function yarnRunScenarios(o: YarnRunScenarios): void {
     const w = o.world();
     const { run, appId } = await defineAndStart("stream", o.targets.withHistory, "com.acme.StreamingOrders");
     await api().stepUntil(run.id, "RUNNING", 200);
-    // A steady run's last checkpoint is read through the RM proxy every 10 × MONITOR_STEADY_EVERY (6) ticks.
+    // A steady run's last checkpoint is read through the RM proxy every 10 × MONITOR_STEADY_EVERY (6) ticks;
+    // the job completes its first checkpoint (every 10 s) before that read comes round.
+    await w.step(15_000);
     let steady = await api().getRun(run.id);
     for (let tick = 0; tick < 61 && !steady.lastCheckpoint; tick++) {
-      await w.step(1_000);
+      await w.step();
       steady = await api().getRun(run.id);
     }
     expect(steady.lastCheckpoint).toMatchObject({ id: expect.any(Number), completedAt: expect.any(String) });
