@@ -20,6 +20,9 @@ interface Decision {
   finalStateSource?: "flink" | "history-server" | "yarn";
 }
 
+/** Run states a running AM moves to DEPLOYING when its job was not read this tick. */
+const DEPLOYING_WHEN_AM_RUNS: readonly RunState[] = ["SUBMITTING", "PENDING", "LOST"];
+
 /** The state the evidence proves, strongest source first (DESIGN.md evidence precedence). */
 function decideState(run: Run, evidence: Evidence, now: Date, lostGraceMs: number): Decision | undefined {
   const { flink, yarn } = evidence;
@@ -44,7 +47,7 @@ function decideState(run: Run, evidence: Evidence, now: Date, lostGraceMs: numbe
   } else if (yarn) {
     if (YARN_PENDING_STATES.includes(yarn.state)) return { state: "DEPLOYING", source: "yarn" };
     // The AM runs but the job was not read this tick: keep what detail said last.
-    const kept = run.state === "SUBMITTING" || run.state === "PENDING" || run.state === "LOST" ? "DEPLOYING" : run.state;
+    const kept = DEPLOYING_WHEN_AM_RUNS.includes(run.state) ? "DEPLOYING" : run.state;
     return { state: kept, source: "yarn" };
   }
   if (!evidence.unknownEverywhere) return undefined;
@@ -82,7 +85,7 @@ export function isSteadyYarnSighting(run: Run, app: YarnEvidence & { id: string 
     yarn.diagnostics === (app.diagnostics || null) &&
     (app.amAddress === undefined || app.amAddress === "" || yarn.amAddress === app.amAddress) &&
     run.unseenSince === null &&
-    !["PENDING", "SUBMITTING", "LOST"].includes(run.state)
+    !DEPLOYING_WHEN_AM_RUNS.includes(run.state)
   );
 }
 

@@ -11,8 +11,9 @@ interface PendingChange {
 
 /**
  * A target's changes of one tick, written together: one transaction per
- * target (or fewer, grouped-writes.ts) instead of one per run (on the embedded database each transaction
- * costs milliseconds of CPU, and a busy tick changes a hundred runs). Each
+ * target (or fewer, grouped-writes.ts) instead of one per run (on the
+ * embedded database each transaction costs milliseconds of CPU, and a busy
+ * tick changes a hundred runs). Each
  * change is still guarded by the state the tick read, so a run that moved on
  * meanwhile (API, another replica) is skipped and gets no event.
  */

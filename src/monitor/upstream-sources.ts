@@ -81,21 +81,23 @@ export function createUpstreamSources(clients: LaunchClients, observe: RequestOb
       });
       /** `<rm>/proxy/`, worked out once per answer rather than once per application. */
       const proxyBaseOf = (rmUrl: string) => `${rmUrl.replace(/\/+$/, "")}/proxy/`;
+      const reportsOf = ({ apps, rmUrl }: { apps: YarnApp[]; rmUrl: string }): AppReport[] => {
+        const base = proxyBaseOf(rmUrl);
+        return apps.map((a) => report(a, base));
+      };
       const proxy = (app: AppReport) => clients.flinkAt(app.proxyUrl, "yarn-proxy", target.flinkVersion);
       return {
         async listActive() {
-          const { apps, rmUrl } = await measured(target.name, "yarn", yarn.listApps({ states: YARN_ACTIVE, applicationTypes: [FLINK_APP_TYPE], limit: LIST_LIMIT }));
-          const base = proxyBaseOf(rmUrl);
-          return apps.map((a) => report(a, base));
+          return reportsOf(await measured(target.name, "yarn", yarn.listApps({ states: YARN_ACTIVE, applicationTypes: [FLINK_APP_TYPE], limit: LIST_LIMIT })));
         },
         async listEnded(finishedSince) {
-          const { apps, rmUrl } = await measured(
-            target.name,
-            "yarn",
-            yarn.listApps({ states: YARN_ENDED, applicationTypes: [FLINK_APP_TYPE], finishedTimeBegin: finishedSince, limit: LIST_LIMIT }),
+          return reportsOf(
+            await measured(
+              target.name,
+              "yarn",
+              yarn.listApps({ states: YARN_ENDED, applicationTypes: [FLINK_APP_TYPE], finishedTimeBegin: finishedSince, limit: LIST_LIMIT }),
+            ),
           );
-          const base = proxyBaseOf(rmUrl);
-          return apps.map((a) => report(a, base));
         },
         async app(applicationId) {
           const found = await unlessNotFound(measured(target.name, "yarn", yarn.getApp(applicationId)));

@@ -60,7 +60,7 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
       const states = await lockRunStates(trx, changes.map((c) => c.runId));
       // A run changed twice in one call takes its changes one after the other, each seeing the one before.
       const sequential = new Set(changes.map((c) => c.runId)).size < changes.length;
-      const accepted = changes.filter((c) => c.from.includes(states.get(c.runId) as RunState));
+      const accepted = sequential ? [] : changes.filter((c) => c.from.includes(states.get(c.runId) as RunState));
       const updated = sequential ? undefined : await updateLockedRuns(trx, accepted.map((c) => ({ id: c.runId, patch: c.patch })), at);
       const results: (Applied | undefined)[] = [];
       for (const change of changes) {

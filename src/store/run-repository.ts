@@ -250,7 +250,9 @@ export async function updateLockedRuns(trx: Transaction<Database>, updates: Read
   for (const update of updates) {
     const values = toRunUpdate(update.patch, at) as Record<string, unknown>;
     const shape = Object.keys(values).sort().join(",");
-    groups.set(shape, [...(groups.get(shape) ?? []), { ...update, values }]);
+    const group = groups.get(shape) ?? [];
+    group.push({ ...update, values });
+    groups.set(shape, group);
   }
   const updated = new Map<string, Run>();
   for (const group of groups.values()) {

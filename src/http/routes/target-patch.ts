@@ -53,5 +53,5 @@ export function applyTargetPatch(current: Target, patch: JsonObject): Target {
 /** The target as the API shows it: header and CLI environment values hidden. */
 export function redactTarget(target: Target): Target {
   const hidden = Object.fromEntries(Object.keys(storedSecrets(target)).map((name) => [name, REDACTED]));
-  return target.kind === "session" ? { ...target, headers: hidden } : { ...target, cliEnv: hidden };
+  return { ...target, [SECRET_MAP[target.kind]]: hidden };
 }
