@@ -69,6 +69,32 @@ describe("UpstreamHttp", () => {
     expect(err.failure).toBe("timeout");
   });
 
+  it("gives up when the caller aborts, with the caller's reason, not as an upstream failure", async () => {
+    server.handle = () => {}; // never answers
+    const controller = new AbortController();
+    const pending = http.call({ method: "GET", url: `${server.url}/x`, signal: controller.signal }, expectJson(schema));
+    setTimeout(() => controller.abort(new Error("shutting down")), 20);
+    await expect(pending).rejects.toThrow("shutting down");
+    expect(server.requests).toHaveLength(1);
+    const already = http.call({ method: "GET", url: `${server.url}/x`, signal: controller.signal }, expectJson(schema));
+    await expect(already).rejects.toThrow("shutting down");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("joins a body that arrives in pieces, a character split between them", async () => {
+    const text = JSON.stringify({ ok: true, name: "Zürich ✓" });
+    const bytes = Buffer.from(text);
+    const cut = bytes.indexOf(Buffer.from("✓")) + 1;
+    server.handle = (_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "x-extra": "1" });
+      res.write(bytes.subarray(0, cut));
+      setTimeout(() => res.end(bytes.subarray(cut)), 10);
+    };
+    const raw = await http.send({ method: "GET", url: `${server.url}/x?a=1` });
+    expect(raw).toMatchObject({ status: 200, body: text, headers: { "x-extra": "1" } });
+    expect(server.requests[0]?.url).toBe("/x?a=1");
+  });
+
   it("retries a read on 5xx and succeeds when the upstream recovers", async () => {
     let n = 0;
     server.handle = (_, res) => (++n < 3 ? sendJson(res, 503, { errors: ["not ready"] }) : sendJson(res, 200, { ok: true }));
