@@ -4,6 +4,7 @@ import { FormData } from "undici";
 import { UnsupportedUpstreamOperationError, UpstreamError } from "../domain/errors.ts";
 import type { UpstreamName } from "../domain/errors.ts";
 import { expectJson, expectSuccess } from "../upstream/decode-response.ts";
+import type { FastDecoder } from "../upstream/decode-response.ts";
 import { joinUrl, renderPath } from "../upstream/join-url.ts";
 import type { Query } from "../upstream/join-url.ts";
 import type { UnknownValueListener } from "../upstream/lenient-enum.ts";
@@ -15,6 +16,7 @@ import { clusterOverviewSchema, dashboardConfigSchema, jarListSchema, jarRunResp
 import type { FlinkClusterOverview, FlinkDashboardConfig, FlinkJar, FlinkJarUpload } from "./flink-cluster-schemas.ts";
 import { jobDetailSchema, jobExceptionsSchema, jobPlanSchema, jobStatusInfoSchema, jobsOverviewSchema } from "./flink-job-schemas.ts";
 import type { FlinkJobDetail, FlinkJobExceptions, FlinkJobSummary, FlinkPlan } from "./flink-job-schemas.ts";
+import { decodeJobsOverview } from "./flink-jobs-overview-decoder.ts";
 import type { FlinkJobStatus } from "./flink-enums.ts";
 import { savepointOperationSchema, triggerResponseSchema } from "./flink-operation-schemas.ts";
 import type { SavepointOperationResult } from "./flink-operation-schemas.ts";
@@ -99,7 +101,7 @@ export class FlinkClient {
 
   /** All jobs the endpoint knows (`/jobs/overview`), terminal ones included. */
   listJobs(): Promise<FlinkJobSummary[]> {
-    return this.call("jobsOverview", {}, this.json(jobsOverviewSchema));
+    return this.call("jobsOverview", {}, this.json(jobsOverviewSchema, decodeJobsOverview));
   }
 
   getJob(jobId: string): Promise<FlinkJobDetail> {
@@ -190,8 +192,8 @@ export class FlinkClient {
     if (this.ownsHttp) await this.http.close();
   }
 
-  private json<S extends z.ZodType>(schema: S): Decoder<z.output<S>> {
-    return expectJson(schema, this.onUnknownValue);
+  private json<S extends z.ZodType>(schema: S, fast?: FastDecoder<z.output<S>>): Decoder<z.output<S>> {
+    return expectJson(schema, this.onUnknownValue, fast);
   }
 
   private async call<T>(

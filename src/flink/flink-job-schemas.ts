@@ -12,11 +12,12 @@ const toEndTime = (t: number | undefined): number | null => (t === undefined || 
  * Status → count (or → epoch ms) maps: one check over the object instead of a
  * schema per key, as the monitor reads some 10,000 `tasks` maps per tick.
  */
-const counts = z.custom<Record<string, number>>((value) => {
+export function isCountMap(value: unknown): value is Record<string, number> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== "number") return false;
   return true;
-}, "expected an object of numbers");
+}
+const counts = z.custom<Record<string, number>>(isCountMap, "expected an object of numbers");
 
 /** The job graph plan, kept whole (it is served back after the cluster is gone). */
 export const planSchema = z.looseObject({
@@ -27,7 +28,8 @@ export const planSchema = z.looseObject({
 });
 export type FlinkPlan = z.output<typeof planSchema>;
 
-const jobDetailsSchema = z.object({
+/** One `/jobs/overview` entry (`JobDetails`); `decodeJobsOverview` checks the same fields. */
+export const jobDetailsSchema = z.object({
   jid: z.string(),
   name: z.string(),
   state: jobStatusSchema,
@@ -39,7 +41,9 @@ const jobDetailsSchema = z.object({
   "pending-operators": z.number().optional(), // 2.0+
 });
 
-function toJobSummary(j: z.output<typeof jobDetailsSchema>) {
+export type FlinkJobOverviewEntry = z.output<typeof jobDetailsSchema>;
+
+export function toJobSummary(j: FlinkJobOverviewEntry) {
   return {
     jobId: j.jid,
     name: j.name,

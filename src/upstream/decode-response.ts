@@ -32,11 +32,22 @@ export function assertSuccess(raw: RawResponse, upstream: UpstreamName): void {
   });
 }
 
-/** Decodes a 2xx JSON body with `schema`; an HTML page, non-JSON or a shape mismatch is `bad-response`. */
-export function expectJson<S extends z.ZodType>(schema: S, onUnknownValue?: UnknownValueListener): Decoder<z.output<S>> {
+/**
+ * A one-pass decoder of a hot payload, written to accept exactly what its
+ * schema accepts and to build the same output; `undefined` hands the value to
+ * the schema, which then names the error or reports the unknown enum value.
+ */
+export type FastDecoder<T> = (json: unknown) => T | undefined;
+
+/** Decodes a 2xx JSON body with `schema` (after `fast`, if given); an HTML page, non-JSON or a shape mismatch is `bad-response`. */
+export function expectJson<S extends z.ZodType>(
+  schema: S,
+  onUnknownValue?: UnknownValueListener,
+  fast?: FastDecoder<z.output<S>>,
+): Decoder<z.output<S>> {
   return (raw, upstream) => {
     assertSuccess(raw, upstream);
-    return parseJsonBody(raw, upstream, schema, onUnknownValue);
+    return parseJsonBody(raw, upstream, schema, onUnknownValue, fast);
   };
 }
 
@@ -53,6 +64,7 @@ export function parseJsonBody<S extends z.ZodType>(
   upstream: UpstreamName,
   schema: S,
   onUnknownValue?: UnknownValueListener,
+  fast?: FastDecoder<z.output<S>>,
 ): z.output<S> {
   let json: unknown;
   try {
@@ -61,6 +73,8 @@ export function parseJsonBody<S extends z.ZodType>(
     const what = extractUpstreamMessage(raw.body)?.short ?? "an empty body";
     throw badResponse(raw, upstream, `expected JSON, got ${what}`);
   }
+  const decoded = fast?.(json);
+  if (decoded !== undefined) return decoded;
   const parsed = parseReportingUnknowns(schema, json, raw.url, onUnknownValue);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { UpstreamError } from "../domain/errors.ts";
 import { assertSuccess, expectJson, expectSuccess, header, parseJsonBody } from "../upstream/decode-response.ts";
+import type { FastDecoder } from "../upstream/decode-response.ts";
 import type { Query } from "../upstream/join-url.ts";
 import type { UnknownValueListener } from "../upstream/lenient-enum.ts";
 import { UpstreamHttp } from "../upstream/upstream-http.ts";
@@ -9,6 +10,7 @@ import { ResourceManagerSet, standbyAware } from "./resource-manager-set.ts";
 import type { RmRequest } from "./resource-manager-set.ts";
 import { appFilterQuery } from "./yarn-app-filter.ts";
 import type { YarnAppFilter } from "./yarn-app-filter.ts";
+import { decodeYarnAppList } from "./yarn-app-list-decoder.ts";
 import type { YarnAppStateValue } from "./yarn-enums.ts";
 import {
   yarnAppListSchema,
@@ -87,7 +89,7 @@ export class YarnClient {
 
   /** One filtered list call (the reconciler's whole-cluster read); tags in the answer are lower-cased. */
   async listApps(filter: YarnAppFilter = {}): Promise<FromRm<{ apps: YarnApp[] }>> {
-    const { value, rmUrl } = await this.call({ method: "GET", path: APPS, query: appFilterQuery(filter) }, this.json(yarnAppListSchema));
+    const { value, rmUrl } = await this.call({ method: "GET", path: APPS, query: appFilterQuery(filter) }, this.json(yarnAppListSchema, decodeYarnAppList));
     return { apps: value, rmUrl };
   }
 
@@ -142,7 +144,7 @@ export class YarnClient {
     return this.user === undefined ? {} : { "user.name": this.user };
   }
 
-  private json<S extends z.ZodType>(schema: S): Decoder<z.output<S>> {
-    return expectJson(schema, this.onUnknownValue);
+  private json<S extends z.ZodType>(schema: S, fast?: FastDecoder<z.output<S>>): Decoder<z.output<S>> {
+    return expectJson(schema, this.onUnknownValue, fast);
   }
 }

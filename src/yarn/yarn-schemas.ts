@@ -13,6 +13,7 @@ import {
  * monitor parses thousands of these per tick). Only identity and state are
  * required: apps the caller may not view come back with reduced fields, and
  * new fields appear across Hadoop versions (yarn/NOTES.md).
+ * `decodeYarnAppList` checks the same fields for the list.
  */
 export const yarnAppSchema = z
   .object({
@@ -37,11 +38,27 @@ export const yarnAppSchema = z
   .transform((a) => ({
     ...a,
     diagnostics: a.diagnostics ?? "",
-    tags: (a.applicationTags ?? "").split(",").map((t) => t.trim()).filter((t) => t !== ""),
+    tags: splitAppTags(a.applicationTags),
     finishedTime: a.finishedTime ? a.finishedTime : null,
-    priority: typeof a.priority === "string" && /^-?\d+$/.test(a.priority) ? Number(a.priority) : a.priority,
+    priority: toAppPriority(a.priority),
   }));
 export type YarnApp = z.output<typeof yarnAppSchema>;
+
+/** `applicationTags` as a list; shared with `decodeYarnAppList`. */
+export function splitAppTags(applicationTags: string | undefined): string[] {
+  const tags: string[] = [];
+  if (!applicationTags) return tags;
+  for (const tag of applicationTags.split(",")) {
+    const trimmed = tag.trim();
+    if (trimmed !== "") tags.push(trimmed);
+  }
+  return tags;
+}
+
+/** A numeric string priority as a number; shared with `decodeYarnAppList`. */
+export function toAppPriority(priority: number | string | undefined): number | string | undefined {
+  return typeof priority === "string" && /^-?\d+$/.test(priority) ? Number(priority) : priority;
+}
 
 /**
  * `GET /ws/v1/cluster/apps`. Empty results come as `{"apps": {}}` (3.x),
