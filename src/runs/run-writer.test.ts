@@ -105,6 +105,28 @@ describe("changeMany", () => {
     expect((await events()).map((e) => [e.runId, e.data.to])).toEqual([["run_b", "FAILED"], ["run_a", "FAILED"]]);
   });
 
+  it("applies changes that set different columns together: a column a change does not set keeps its value, null is a value", async () => {
+    const checkpoint = { id: 7, completedAt: "2026-11-21T12:00:07.000Z", path: "hdfs:///cp/7" };
+    await database.db.updateTable("runs").set({ restarts: 3, failure_cause: "earlier", last_checkpoint: JSON.stringify(checkpoint) }).execute();
+    await database.db.updateTable("runs").set({ state: "CANCELLING" }).where("id", "=", "run_c").execute();
+    const written = await writer().changeMany([
+      { runId: "run_a", from: ["RUNNING"], patch: { flinkState: "RESTARTING", restarts: 4 }, source: "flink" },
+      { runId: "run_b", from: ["RUNNING"], patch: { failureCause: null, lastCheckpoint: null }, source: "monitor" },
+      { runId: "run_c", from: ["RUNNING", "CANCELLING"], patch: { state: "CANCELED", endedAt: new Date("2026-11-21T12:01:00Z") }, source: "flink" },
+    ]);
+
+    expect(written.map((r) => r?.id)).toEqual(["run_a", "run_b", "run_c"]);
+    expect(await findRun(database.db, "run_a")).toMatchObject({ state: "RUNNING", flinkState: "RESTARTING", restarts: 4, failureCause: "earlier", lastCheckpoint: checkpoint });
+    expect(await findRun(database.db, "run_b")).toMatchObject({ state: "RUNNING", flinkState: "RUNNING", restarts: 3, failureCause: null, lastCheckpoint: null });
+    expect(await findRun(database.db, "run_c")).toMatchObject({ state: "CANCELED", flinkState: "RUNNING", restarts: 3, failureCause: "earlier", endedAt: new Date("2026-11-21T12:01:00Z") });
+    expect((await events()).map((e) => [e.runId, e.type, e.data.from])).toEqual([
+      ["run_a", "run.updated", undefined],
+      ["run_b", "run.updated", undefined],
+      ["run_c", "run.state_changed", "CANCELLING"],
+    ]);
+    expect(transitions.map((t) => [t.run.id, t.from, t.to])).toEqual([["run_c", "CANCELLING", "CANCELED"]]);
+  });
+
   it("writes nothing for an empty batch, and change() is its single-item case", async () => {
     expect(await writer().changeMany([])).toEqual([]);
     expect(await writer().change("run_a", ["FINISHED"], { state: "FAILED" }, "flink")).toBeUndefined();

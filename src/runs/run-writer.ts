@@ -1,11 +1,11 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Clock } from "../domain/clock.ts";
 import { newId } from "../domain/ids.ts";
 import type { Run } from "../domain/run.ts";
 import { runResource } from "../domain/run-resource.ts";
 import type { RunState } from "../domain/run-state.ts";
 import { appendEvent, appendEvents, type NewEvent } from "../store/event-repository.ts";
-import { insertRun, lockRunStates, type RunPatch, updateLockedRun, updateLockedRuns } from "../store/run-repository.ts";
+import { insertRun, lockRunStates, type RunPatch, updateLockedRun, updateRunsInStates } from "../store/run-repository.ts";
 import type { Database } from "../store/schema.ts";
 
 export interface Transition {
@@ -44,6 +44,30 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
     return { id: newId("evt", deps.clock), type: "run.updated", runId: run.id, data: { ...data, source }, at };
   }
 
+  async function applyTogether(trx: Transaction<Database>, changes: readonly RunChangeRequest[], at: Date): Promise<(Applied | undefined)[]> {
+    const updated = await updateRunsInStates(trx, changes.map((c) => ({ id: c.runId, from: c.from, patch: c.patch })), at);
+    return changes.map((change) => {
+      const done = updated.get(change.runId);
+      return done && { ...done, source: change.source };
+    });
+  }
+
+  async function applyInTurn(trx: Transaction<Database>, changes: readonly RunChangeRequest[], at: Date): Promise<(Applied | undefined)[]> {
+    const states = await lockRunStates(trx, changes.map((c) => c.runId));
+    const results: (Applied | undefined)[] = [];
+    for (const change of changes) {
+      const previous = states.get(change.runId);
+      if (previous === undefined || !change.from.includes(previous)) {
+        results.push(undefined);
+        continue;
+      }
+      const run = await updateLockedRun(trx, change.runId, change.patch, at);
+      states.set(run.id, run.state);
+      results.push({ run, previous, source: change.source });
+    }
+    return results;
+  }
+
   /**
    * Applies each change whose run is still in one of its `from` states, all
    * in one transaction with one event per applied change (in the given
@@ -56,23 +80,10 @@ export function createRunWriter(deps: { db: Kysely<Database>; clock: Clock; onTr
     if (changes.length === 0) return [];
     const at = deps.clock.now();
     const applied = await deps.db.transaction().execute(async (trx) => {
-      // Row locks first, the event log's lock last: the order every writer takes them in.
-      const states = await lockRunStates(trx, changes.map((c) => c.runId));
       // A run changed twice in one call takes its changes one after the other, each seeing the one before.
       const sequential = new Set(changes.map((c) => c.runId)).size < changes.length;
-      const accepted = sequential ? [] : changes.filter((c) => c.from.includes(states.get(c.runId) as RunState));
-      const updated = sequential ? undefined : await updateLockedRuns(trx, accepted.map((c) => ({ id: c.runId, patch: c.patch })), at);
-      const results: (Applied | undefined)[] = [];
-      for (const change of changes) {
-        const previous = states.get(change.runId);
-        if (previous === undefined || !change.from.includes(previous)) {
-          results.push(undefined);
-          continue;
-        }
-        const run = updated ? (updated.get(change.runId) as Run) : await updateLockedRun(trx, change.runId, change.patch, at);
-        states.set(run.id, run.state);
-        results.push({ run, previous, source: change.source });
-      }
+      const results = sequential ? await applyInTurn(trx, changes, at) : await applyTogether(trx, changes, at);
+      // Row locks first, the event log's lock last: the order every writer takes them in.
       await appendEvents(trx, results.flatMap((r) => (r ? [eventOf(r, at)] : [])));
       return results;
     });

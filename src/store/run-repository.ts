@@ -240,38 +240,44 @@ export async function lockRunStates(trx: Transaction<Database>, ids: readonly st
 }
 
 /**
- * Applies each patch to its run (the caller holds the row locks; each id at
- * most once); patches that set the same columns go in one statement, as a
- * busy monitor tick writes dozens of checkpoint or state changes per target.
- * Returns the updated runs by id; the plan is not read back.
+ * Applies each change whose run is in one of its `from` states, all in one
+ * statement, as a busy monitor tick writes dozens of state and checkpoint
+ * changes per target: the runs are locked (FOR UPDATE, in id order, so two
+ * writers of overlapping sets cannot deadlock), each guard is checked on the
+ * locked row, and each patch sets its own columns (a column it does not set
+ * keeps its value). Returns the updated runs with the state each was in
+ * before, by id; a run missing or in another state is absent. Each id at
+ * most once. The plan is not read back.
  */
-export async function updateLockedRuns(trx: Transaction<Database>, updates: ReadonlyArray<{ id: string; patch: RunPatch }>, at: Date): Promise<Map<string, Run>> {
-  const groups = new Map<string, Array<{ id: string; patch: RunPatch; values: Record<string, unknown> }>>();
-  for (const update of updates) {
-    const values = toRunUpdate(update.patch, at) as Record<string, unknown>;
-    const shape = Object.keys(values).sort().join(",");
-    const group = groups.get(shape) ?? [];
-    group.push({ ...update, values });
-    groups.set(shape, group);
-  }
-  const updated = new Map<string, Run>();
-  for (const group of groups.values()) {
-    if (group.length === 1) {
-      const [only] = group as [(typeof group)[number]];
-      updated.set(only.id, await updateLockedRun(trx, only.id, only.patch, at));
-      continue;
-    }
-    const columns = Object.keys(group[0]!.values).filter((c) => c !== "updated_at");
-    const cast = (column: string, value: unknown) => sql`${value}::${sql.raw(COLUMN_TYPE[column as keyof RunsTable] ?? "text")}`;
-    const rows = sql.join(group.map((g) => sql`(${sql.join([sql`${g.id}`, ...columns.map((c) => cast(c, g.values[c]))])})`));
-    const { rows: changed } = await sql<Parameters<typeof toRun>[0]>`
-      update runs set updated_at = ${at}, ${sql.join(columns.map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`))}
-      from (values ${rows}) as v (id, ${sql.join(columns.map((c) => sql.ref(c)))})
-      where runs.id = v.id
-      returning ${sql.join(RUN_COLUMNS.map((c) => sql.ref(`runs.${c}`)))}`.execute(trx);
-    for (const row of changed) updated.set(row.id, toRun(row));
-  }
-  return updated;
+export async function updateRunsInStates(
+  trx: Transaction<Database>,
+  changes: ReadonlyArray<{ id: string; from: readonly RunState[]; patch: RunPatch }>,
+  at: Date,
+): Promise<Map<string, { run: Run; previous: RunState }>> {
+  if (changes.length === 0) return new Map();
+  const sets = changes.map((c) => toRunUpdate(c.patch, at) as Record<string, unknown>);
+  const columns = [...new Set(sets.flatMap((set) => Object.keys(set)))].filter((c) => c !== "updated_at");
+  const cast = (column: string, value: unknown) => sql`${value}::${sql.raw(COLUMN_TYPE[column as keyof RunsTable] ?? "text")}`;
+  // Per column, whether this change sets it and to what: null is a value a patch may set.
+  const rows = changes.map((change, i) => {
+    const set = sets[i] as Record<string, unknown>;
+    const cells = columns.flatMap((c) => (c in set ? [sql`true`, cast(c, set[c])] : [sql`false`, cast(c, null)]));
+    return sql`(${sql.join([sql`${change.id}`, sql`${change.from.join(",")}`, ...cells])})`;
+  });
+  const isSet = (c: string) => sql.ref(`${c}?`);
+  const { rows: changed } = await sql<Parameters<typeof toRun>[0] & { previous: RunState }>`
+    with locked as (select id, state from runs where id in (${sql.join([...new Set(changes.map((c) => c.id))])}) order by id for update)
+    update runs set updated_at = ${at}${sql.join(
+      columns.map((c) => sql`, ${sql.ref(c)} = case when v.${isSet(c)} then v.${sql.ref(c)} else runs.${sql.ref(c)} end`),
+      sql``,
+    )}
+    from (values ${sql.join(rows)}) as v (id, from_states${sql.join(
+      columns.map((c) => sql`, ${isSet(c)}, ${sql.ref(c)}`),
+      sql``,
+    )}), locked
+    where runs.id = v.id and locked.id = v.id and locked.state = any(string_to_array(v.from_states, ','))
+    returning ${sql.join(RUN_COLUMNS.map((c) => sql.ref(`runs.${c}`)))}, locked.state as previous`.execute(trx);
+  return new Map(changed.map((row) => [row.id, { run: toRun(row), previous: row.previous }]));
 }
 
 /** Applies `patch` to a run the caller has locked; the plan is not read back. */
