@@ -27,6 +27,19 @@ describe("joinUrl", () => {
     expect(joinUrl("http://x/", "p", { a: "b+c d" })).toBe("http://x/p?a=b%2Bc%20d");
   });
 
+  it("joins a plain path exactly as the URL parser would, and leaves the rest to it", () => {
+    const paths = ["v1/jobs/abc123/checkpoints", "/jars/a%20b%2Fc.jar/run", "x/%zz/y", "a/./b", "a/../b", "..", "sp ace", "ü", "a#b", "a\\b", "q:@!$&'()*+,;=~"];
+    for (const base of ["http://rm:8088/proxy/application_1_0001/", "http://jm:8081", "http://jm:8081/x/?a=1#f"]) {
+      for (const path of paths) {
+        const root = new URL(base);
+        root.search = "";
+        root.hash = "";
+        if (!root.pathname.endsWith("/")) root.pathname += "/";
+        expect(joinUrl(base, path), `${base} + ${path}`).toBe(new URL(root.href + path.replace(/^\/+/, "")).href);
+      }
+    }
+  });
+
   it("drops the base's own query and fragment", () => {
     expect(joinUrl("http://jm:8081/x/?a=1#f", "y")).toBe("http://jm:8081/x/y");
   });

@@ -11,7 +11,10 @@ export type Query = Record<string, QueryValue>;
  * is normalised to end with `/` and the path is made relative.
  */
 export function joinUrl(base: string, path: string, query?: Query): string {
-  const url = new URL(normalisedBase(base) + path.replace(/^\/+/, ""));
+  const relative = path.replace(/^\/+/, "");
+  // A plain path (what renderPath makes) needs no parsing: the URL would come out as written.
+  if (query === undefined && PLAIN_PATH.test(relative) && !DOT_SEGMENT.test(relative)) return normalisedBase(base) + relative;
+  const url = new URL(normalisedBase(base) + relative);
   let hasQuery = url.search !== "";
   if (query) {
     for (const key in query) {
@@ -27,6 +30,10 @@ export function joinUrl(base: string, path: string, query?: Query): string {
   if (hasQuery) url.search = url.searchParams.toString().replace(/\+/g, "%20");
   return url.href;
 }
+
+/** Characters a URL path keeps as they are; `%` only as the start of an escape. */
+const PLAIN_PATH = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 /** Base URLs normalised to end with `/`, without query or fragment; a few targets, each joined with many paths. */
 const baseCache = new Map<string, string>();
