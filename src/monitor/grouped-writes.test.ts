@@ -36,6 +36,21 @@ describe("groupWrites", () => {
     expect((await third).map((r) => r?.id)).toEqual(["d"]);
   });
 
+  it("holds the first batch for the linger time, so the batches just after it go in the same transaction", async () => {
+    const db = slowDatabase();
+    const write = groupWrites(db.changeMany, 30);
+    const first = write([change("a")]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = write([change("b")]);
+    await tick();
+    expect(db.calls).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(db.calls.map((c) => c.ids)).toEqual([["a", "b"]]);
+    db.calls[0]!.finish();
+    expect((await first).map((r) => r?.id)).toEqual(["a"]);
+    expect((await second).map((r) => r?.id)).toEqual(["b"]);
+  });
+
   it("fails every batch of a failed transaction, and writes the next ones", async () => {
     const db = slowDatabase();
     const write = groupWrites(db.changeMany);

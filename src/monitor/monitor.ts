@@ -43,6 +43,13 @@ export interface MonitorDeps {
   observer?: MonitorObserver;
 }
 
+/**
+ * How long a target's changes wait for those of the targets finishing just
+ * after it, to be written in one transaction: a busy tick's writes then take
+ * a handful of transactions, at a few tens of milliseconds of detection latency.
+ */
+const WRITE_LINGER_MS = 40;
+
 interface TargetSchedule {
   tick: number;
   nextDueAt: number;
@@ -60,7 +67,7 @@ export function createMonitor(deps: MonitorDeps) {
   const { settings } = deps;
   const schedules = new Map<string, TargetSchedule>();
   const watched = createWatchedRuns(deps.db);
-  const changeMany = groupWrites(deps.writer.changeMany);
+  const changeMany = groupWrites(deps.writer.changeMany, WRITE_LINGER_MS);
 
   /** Returns whether the target's health should be recorded as a success. */
   async function reconcile(target: Target, schedule: TargetSchedule): Promise<boolean> {
