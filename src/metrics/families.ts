@@ -17,7 +17,8 @@ const TICK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const SUBMISSION_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 const OPERATION_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 1800];
 
-export function createFamilies(registry: Registry) {
+/** `collect`: called before a family is read, to add counts kept elsewhere. */
+export function createFamilies(registry: Registry, collect: { upstreamRequests?: () => void } = {}) {
   const registers = [registry];
   return {
     buildInfo: new Gauge({
@@ -64,6 +65,7 @@ export function createFamilies(registry: Registry) {
       help: "Requests to Flink, History Server and YARN, by target, upstream and outcome (success or error).",
       labelNames: ["target", "upstream", "outcome"] as const,
       registers,
+      ...(collect.upstreamRequests && { collect: collect.upstreamRequests }),
     }),
     upstreamErrors: new Counter({
       name: "flinkgate_upstream_errors_total",

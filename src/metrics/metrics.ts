@@ -70,7 +70,11 @@ export function createMetrics(options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: registry });
     for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
   }
-  const counted: Families = createFamilies(registry);
+  // The monitor makes hundreds of successful reads a tick: they are tallied
+  // here and added to the counter when it is read (a scrape), not one labelled
+  // increment each.
+  const successes = new PendingCounts((target, upstream, n) => families.upstreamRequests.inc({ target, upstream, outcome: "success" }, n));
+  const counted: Families = createFamilies(registry, { upstreamRequests: () => successes.flush() });
   const routes = new BoundedLabel(ROUTE_LIMIT, "unmatched");
   const targets = new BoundedLabel(TARGET_LIMIT, "unknown");
   const jobs = new BoundedLabel(JOB_LIMIT, "inline");
@@ -115,9 +119,13 @@ export function createMetrics(options: MetricsOptions = {}) {
       observe(families.reconcileTickDuration, { target: targets.value(r.target) }, r.seconds);
     },
     recordUpstreamRequest(r: UpstreamRequest) {
+      if (r.outcome === "success") {
+        successes.add(targets.value(r.target), labelOf(UPSTREAMS, r.upstream));
+        return;
+      }
       const base = { target: targets.value(r.target), upstream: labelOf(UPSTREAMS, r.upstream) };
-      families.upstreamRequests.inc({ ...base, outcome: r.outcome === "success" ? "success" : "error" });
-      if (r.outcome === "error") families.upstreamErrors.inc({ ...base, kind: labelOf(UPSTREAM_ERROR_KINDS, r.kind) });
+      families.upstreamRequests.inc({ ...base, outcome: "error" });
+      families.upstreamErrors.inc({ ...base, kind: labelOf(UPSTREAM_ERROR_KINDS, r.kind) });
     },
     /** A replica reports failures only for targets it holds; losing the lease drops that series. */
     setTargetHealth(r: { target: string; consecutiveFailures: number; leaseHeld: boolean }) {
@@ -164,4 +172,22 @@ export type Metrics = ReturnType<typeof createMetrics>;
  */
 function observe<T extends string>(histogram: Histogram<T>, labels: LabelValues<T>, value: number): void {
   if (!Number.isNaN(value)) histogram.observe(labels, Math.max(0, value));
+}
+
+/** Increments by target and upstream, kept as plain numbers until `flush`. */
+class PendingCounts {
+  private readonly counts = new Map<string, Map<string, number>>();
+
+  constructor(private readonly apply: (target: string, upstream: string, n: number) => void) {}
+
+  add(target: string, upstream: string): void {
+    let byUpstream = this.counts.get(target);
+    if (!byUpstream) this.counts.set(target, (byUpstream = new Map()));
+    byUpstream.set(upstream, (byUpstream.get(upstream) ?? 0) + 1);
+  }
+
+  flush(): void {
+    for (const [target, byUpstream] of this.counts) for (const [upstream, n] of byUpstream) this.apply(target, upstream, n);
+    this.counts.clear();
+  }
 }
