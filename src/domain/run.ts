@@ -58,6 +58,16 @@ export interface Run {
 }
 
 /** The YARN tag of a run. YARN lower-cases tags, so it is lower-case from the start. */
+/**
+ * What the monitor keeps of each run it watches: its state and what sightings
+ * are compared with. Not the spec, labels and the rest, which no sighting
+ * changes: a replica watches every active run, and those were most of a run's memory.
+ */
+export type MonitoredRun = Pick<
+  Run,
+  "id" | "target" | "state" | "flinkState" | "flinkJobId" | "yarn" | "restarts" | "lastCheckpoint" | "createdAt" | "submittedAt" | "startedAt" | "unseenSince"
+>;
+
 export function yarnTagFor(runId: string): string {
   return `flinkgate-run-${runId.toLowerCase()}`;
 }

@@ -1,4 +1,4 @@
-import type { Run } from "../domain/run.ts";
+import type { MonitoredRun } from "../domain/run.ts";
 import { isTerminal, normalizeFlinkState, normalizeYarnFinalStatus, type RunState } from "../domain/run-state.ts";
 import type { RunPatch } from "../store/run-repository.ts";
 import { type Evidence, YARN_PENDING_STATES, YARN_TERMINAL_STATES, type YarnEvidence } from "./evidence.ts";
@@ -24,7 +24,7 @@ interface Decision {
 const DEPLOYING_WHEN_AM_RUNS: readonly RunState[] = ["SUBMITTING", "PENDING", "LOST"];
 
 /** The state the evidence proves, strongest source first (DESIGN.md evidence precedence). */
-function decideState(run: Run, evidence: Evidence, now: Date, lostGraceMs: number): Decision | undefined {
+function decideState(run: MonitoredRun, evidence: Evidence, now: Date, lostGraceMs: number): Decision | undefined {
   const { flink, yarn } = evidence;
   const flinkState = flink ? normalizeFlinkState(flink.state) : undefined;
   if (flink && flinkState && isTerminal(flinkState)) {
@@ -67,7 +67,7 @@ function setIfChanged<K extends keyof RunPatch>(patch: RunPatch, key: K, current
  * change the run: decideRunChange would return undefined. Lets a session
  * tick pass over its thousands of steady runs without weighing each one.
  */
-export function isSteadySighting(run: Run, flinkState: string): boolean {
+export function isSteadySighting(run: MonitoredRun, flinkState: string): boolean {
   return flinkState === run.flinkState && run.unseenSince === null && normalizeFlinkState(flinkState) === run.state;
 }
 
@@ -75,7 +75,7 @@ export function isSteadySighting(run: Run, flinkState: string): boolean {
  * The same for YARN: the run's application seen RUNNING again exactly as
  * stored (and no job detail read this tick) cannot change the run.
  */
-export function isSteadyYarnSighting(run: Run, app: YarnEvidence & { id: string }): boolean {
+export function isSteadyYarnSighting(run: MonitoredRun, app: YarnEvidence & { id: string }): boolean {
   const { yarn } = run;
   return (
     app.state === "RUNNING" &&
@@ -95,7 +95,7 @@ export function isSteadyYarnSighting(run: Run, app: YarnEvidence & { id: string 
  * transport error — callers simply pass no evidence for a source they could
  * not reach.
  */
-export function decideRunChange(run: Run, evidence: Evidence, now: Date, lostGraceMs: number): RunChange | undefined {
+export function decideRunChange(run: MonitoredRun, evidence: Evidence, now: Date, lostGraceMs: number): RunChange | undefined {
   const patch: RunPatch = {};
   const decision = decideState(run, evidence, now, lostGraceMs);
   const seen = Boolean(evidence.flink || evidence.yarn);

@@ -1,10 +1,10 @@
-import type { Run } from "../domain/run.ts";
+import type { MonitoredRun } from "../domain/run.ts";
 import type { RunPatch } from "../store/run-repository.ts";
 import { decideRunChange } from "./decide-run-change.ts";
 import type { Evidence } from "./evidence.ts";
 
 export interface WatchedRun {
-  run: Run;
+  run: MonitoredRun;
   hasPlan: boolean;
 }
 
@@ -17,7 +17,7 @@ export interface ReconcileContext {
   /** Job detail of a steady YARN run is read every Nth tick. */
   steadyEvery: number;
   /** Records a change; the target's changes are written together after the tick (run-change-batch.ts). */
-  write(run: Run, patch: RunPatch, source: string, upstreamTime: number | undefined): void;
+  write(run: MonitoredRun, patch: RunPatch, source: string, upstreamTime: number | undefined): void;
 }
 
 /** Decides one run's change and records it; nothing is recorded when nothing changed. */
@@ -37,19 +37,19 @@ export function applyEvidence(
 }
 
 /** Flink states in which a run is watched closely (every tick). */
-export function isTransitional(run: Run): boolean {
+export function isTransitional(run: MonitoredRun): boolean {
   if (run.state === "DEPLOYING" || run.state === "CANCELLING" || run.state === "LOST") return true;
   return ["RESTARTING", "FAILING", "INITIALIZING", "CREATED", "CANCELLING", "RECONCILING"].includes(run.flinkState ?? "");
 }
 
-function spread(run: Run): number {
+function spread(run: MonitoredRun): number {
   let hash = 0;
   for (const ch of run.id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   return hash;
 }
 
 /** Spreads steady runs over the N ticks so detail reads come in an even stream. */
-export function isDetailDue(ctx: ReconcileContext, run: Run): boolean {
+export function isDetailDue(ctx: ReconcileContext, run: MonitoredRun): boolean {
   return isTransitional(run) || (ctx.tick + spread(run)) % ctx.steadyEvery === 0;
 }
 
@@ -59,6 +59,6 @@ export function isDetailDue(ctx: ReconcileContext, run: Run): boolean {
  * target's requests stay within targets + running applications ÷ 5 per tick
  * with room left for the runs in transition, read every tick.
  */
-export function isCheckpointDue(ctx: ReconcileContext, run: Run): boolean {
+export function isCheckpointDue(ctx: ReconcileContext, run: MonitoredRun): boolean {
   return (ctx.tick + spread(run)) % (ctx.steadyEvery * 10) === 1;
 }

@@ -1,9 +1,9 @@
-import type { Run } from "../domain/run.ts";
+import type { MonitoredRun } from "../domain/run.ts";
 import type { RunPatch } from "../store/run-repository.ts";
 import type { ChangeMany } from "./grouped-writes.ts";
 
 interface PendingChange {
-  run: Run;
+  run: MonitoredRun;
   patch: RunPatch;
   source: string;
   upstreamTime: number | undefined;
@@ -20,7 +20,7 @@ interface PendingChange {
 export function createRunChangeBatch() {
   const pending: PendingChange[] = [];
   return {
-    add(run: Run, patch: RunPatch, source: string, upstreamTime: number | undefined): void {
+    add(run: MonitoredRun, patch: RunPatch, source: string, upstreamTime: number | undefined): void {
       pending.push({ run, patch, source, upstreamTime });
     },
 

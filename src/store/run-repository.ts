@@ -1,7 +1,20 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
-import type { Run, RunSpec } from "../domain/run.ts";
+import type { MonitoredRun, Run, RunSpec, YarnStatus } from "../domain/run.ts";
 import type { FinalStateSource, RunMode, RunState } from "../domain/run-state.ts";
 import type { Database, RunsTable } from "./schema.ts";
+
+type YarnColumns = Pick<Selectable<RunsTable>, "yarn_application_id" | "yarn_tag" | "yarn_state" | "yarn_final_status" | "yarn_diagnostics" | "yarn_am_address">;
+
+function yarnStatusOf(row: YarnColumns): YarnStatus {
+  return {
+    applicationId: row.yarn_application_id,
+    tag: row.yarn_tag,
+    state: row.yarn_state,
+    finalStatus: row.yarn_final_status,
+    diagnostics: row.yarn_diagnostics,
+    amAddress: row.yarn_am_address,
+  };
+}
 
 export function toRun(row: Omit<Selectable<RunsTable>, "plan" | "claimed_by" | "claimed_until">): Run {
   return {
@@ -14,14 +27,7 @@ export function toRun(row: Omit<Selectable<RunsTable>, "plan" | "claimed_by" | "
     state: row.state as RunState,
     flinkState: row.flink_state,
     flinkJobId: row.flink_job_id,
-    yarn: {
-      applicationId: row.yarn_application_id,
-      tag: row.yarn_tag,
-      state: row.yarn_state,
-      finalStatus: row.yarn_final_status,
-      diagnostics: row.yarn_diagnostics,
-      amAddress: row.yarn_am_address,
-    },
+    yarn: yarnStatusOf(row),
     jarId: row.jar_id,
     finalStateSource: row.final_state_source as FinalStateSource | null,
     restarts: row.restarts,
@@ -200,20 +206,43 @@ const RUN_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof RunsTable>;
 
 export interface WatchedRunRow {
-  run: Run;
+  run: MonitoredRun;
   hasPlan: boolean;
+}
+
+const MONITORED_COLUMNS = [
+  "id", "target", "state", "flink_state", "flink_job_id", "yarn_tag", "yarn_application_id", "yarn_state", "yarn_final_status",
+  "yarn_diagnostics", "yarn_am_address", "restarts", "last_checkpoint", "created_at", "submitted_at", "started_at", "unseen_since",
+] as const satisfies ReadonlyArray<keyof RunsTable>;
+
+function toWatchedRunRow(row: Pick<Selectable<RunsTable>, (typeof MONITORED_COLUMNS)[number]> & { has_plan: unknown }): WatchedRunRow {
+  const run: MonitoredRun = {
+    id: row.id,
+    target: row.target,
+    state: row.state as RunState,
+    flinkState: row.flink_state,
+    flinkJobId: row.flink_job_id,
+    yarn: yarnStatusOf(row),
+    restarts: row.restarts,
+    lastCheckpoint: row.last_checkpoint as Run["lastCheckpoint"],
+    createdAt: row.created_at,
+    submittedAt: row.submitted_at,
+    startedAt: row.started_at,
+    unseenSince: row.unseen_since,
+  };
+  return { run, hasPlan: Boolean(row.has_plan) };
 }
 
 /** The runs of a target the monitor still watches (not FINISHED / FAILED / CANCELED), with whether their plan is stored. */
 export async function listActiveRuns(db: Kysely<Database>, target: string): Promise<WatchedRunRow[]> {
   const rows = await db
     .selectFrom("runs")
-    .select(RUN_COLUMNS)
+    .select(MONITORED_COLUMNS)
     .select((eb) => eb("plan", "is not", null).as("has_plan"))
     .where("target", "=", target)
     .where("state", "not in", UNWATCHED_STATES)
     .execute();
-  return rows.map((row) => ({ run: toRun(row), hasPlan: Boolean(row.has_plan) }));
+  return rows.map(toWatchedRunRow);
 }
 
 /** The given runs as the monitor watches them, whatever their state (the caller sorts out the unwatched). */
@@ -221,11 +250,11 @@ export async function findWatchedRuns(db: Kysely<Database>, ids: readonly string
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom("runs")
-    .select(RUN_COLUMNS)
+    .select(MONITORED_COLUMNS)
     .select((eb) => eb("plan", "is not", null).as("has_plan"))
     .where("id", "in", ids)
     .execute();
-  return rows.map((row) => ({ run: toRun(row), hasPlan: Boolean(row.has_plan) }));
+  return rows.map(toWatchedRunRow);
 }
 
 /**
