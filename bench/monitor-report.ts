@@ -18,6 +18,8 @@ export interface PollerFigures {
   p99Ms: number;
   detection: DetectionSummary;
   peakRssMb: number;
+  /** The highest RSS after a tick of the quiet end: what the process settles at, start-up over. */
+  quietRssMb: number;
   peakHeapUsedMb: number;
   peakExternalMb: number;
 }
@@ -37,6 +39,7 @@ export function figuresOf(loop: LoopResult, quiet: TickSample[], detection: Dete
     p99Ms: percentile(detection.latenciesMs, 99),
     detection,
     peakRssMb: loop.peakRssMb,
+    quietRssMb: quiet.length > 0 ? Math.max(...quiet.map((t) => t.rssMb)) : Number.NaN,
     peakHeapUsedMb: loop.peakHeapUsedMb,
     peakExternalMb: loop.peakExternalMb,
   };
@@ -66,6 +69,7 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
     ["ends detected / scripted", `${monitor.detection.latenciesMs.length} / ${monitor.detection.ends}`, naive ? `${naive.detection.latenciesMs.length} / ${naive.detection.ends}` : "–", ""],
     ["restarts seen / scripted", `${monitor.detection.restartsSeen} / ${monitor.detection.restarts}`, naive ? `${naive.detection.restartsSeen} / ${naive.detection.restarts}` : "–", ""],
     row("**peak RSS**, MB", (f) => f.peakRssMb),
+    row("  RSS after the quiet ticks at the end, MB (max)", (f) => f.quietRssMb),
     row("  peak V8 heap used, MB", (f) => f.peakHeapUsedMb),
     row("  peak external (Buffers, ArrayBuffers), MB", (f) => f.peakExternalMb),
   ];

@@ -11,6 +11,8 @@ export interface TickSample {
   /** The kernel's share of `cpuMs` (sockets, memory). */
   systemCpuMs: number;
   wallMs: number;
+  /** This process's RSS just after the tick, MB. */
+  rssMb: number;
 }
 
 export interface LoopResult {
@@ -59,7 +61,7 @@ export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl
       const wallMs = performance.now() - started;
       const used = process.cpuUsage(cpu);
       const after = await readUpstreamCounts(opts.controlUrl);
-      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, systemCpuMs: used.system / 1000, wallMs });
+      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, systemCpuMs: used.system / 1000, wallMs, rssMb: rssMb() });
       before = after;
       sampleMemory();
       await new Promise((resolve) => setTimeout(resolve, fixedRateDelay(opts.intervalMs, performance.now() - started)));
