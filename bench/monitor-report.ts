@@ -70,8 +70,8 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
     ["restarts seen / scripted", `${monitor.detection.restartsSeen} / ${monitor.detection.restarts}`, naive ? `${naive.detection.restartsSeen} / ${naive.detection.restarts}` : "–", ""],
     row("**peak RSS**, MB", (f) => f.peakRssMb),
     row("  RSS after the quiet ticks at the end, MB (max)", (f) => f.quietRssMb),
-    row("  peak V8 heap used, MB", (f) => f.peakHeapUsedMb),
-    row("  peak external (Buffers, ArrayBuffers), MB", (f) => f.peakExternalMb),
+    row("  V8 heap used after a tick, MB (max)", (f) => f.peakHeapUsedMb),
+    row("  external (Buffers, ArrayBuffers) after a tick, MB (max)", (f) => f.peakExternalMb),
   ];
   return markdownTable(["per tick, median over ticks", "flinkgate monitor", "naive poller", "naive ÷ monitor"], rows);
 }
