@@ -12,6 +12,8 @@ export interface PollerFigures {
   /** Median requests per tick once nothing changes any more. */
   quietRequests: number;
   cpuMs: number;
+  /** In the tick and after it until the next one starts. */
+  periodCpuMs: number;
   systemCpuMs: number;
   wallMs: number;
   p50Ms: number;
@@ -33,6 +35,7 @@ export function figuresOf(loop: LoopResult, quiet: TickSample[], detection: Dete
     totalRequests: median(loop.ticks.map((t) => totalOf(t.requests))),
     quietRequests: median(quiet.map((t) => totalOf(t.requests))),
     cpuMs: median(loop.ticks.map((t) => t.cpuMs)),
+    periodCpuMs: median(loop.ticks.map((t) => t.cpuMs + t.afterCpuMs)),
     systemCpuMs: median(loop.ticks.map((t) => t.systemCpuMs)),
     wallMs: median(loop.ticks.map((t) => t.wallMs)),
     p50Ms: percentile(detection.latenciesMs, 50),
@@ -62,6 +65,7 @@ export function comparisonTable(monitor: PollerFigures, naive: PollerFigures | u
     row("**requests / tick**, changes streaming (median)", (f) => f.totalRequests),
     ...UPSTREAMS.filter((u) => monitor.requests[u] > 0 || (naive?.requests[u] ?? 0) > 0).map((u) => row(`  ${UPSTREAM_LABELS[u]}`, (f) => f.requests[u])),
     row("**CPU / tick**, ms (median)", (f) => f.cpuMs, 1),
+    row("  with what it left until the next tick, ms (median)", (f) => f.periodCpuMs, 1),
     row("  of which in the kernel, ms (median)", (f) => f.systemCpuMs, 1),
     row("tick wall time, ms (median)", (f) => f.wallMs),
     row("**detection latency p50**, ms", (f) => f.p50Ms),
@@ -88,7 +92,7 @@ export function targetLines(monitor: PollerFigures, naive: PollerFigures | undef
     lines.push(`${mark(fewer >= 20)} ${n(fewer, 1)}× fewer requests than the naive poller when steady, ${n(streaming, 1)}× with changes streaming (≥ 20×)`);
   }
   lines.push(
-    `${mark(monitor.cpuMs <= 250)} CPU/tick ${n(monitor.cpuMs, 1)} ms ≤ 250 ms`,
+    `${mark(monitor.periodCpuMs <= 250)} CPU/tick ${n(monitor.periodCpuMs, 1)} ms (${n(monitor.cpuMs, 1)} in the tick, the rest in the background until the next) ≤ 250 ms`,
     `${mark(monitor.p99Ms <= bounds.intervalMs + 500)} p99 detection latency ${n(monitor.p99Ms)} ms ≤ poll interval + 500 ms = ${n(bounds.intervalMs + 500)} ms`,
     `${mark(monitor.peakRssMb <= 300)} peak RSS ${n(monitor.peakRssMb)} MB ≤ 300 MB`,
   );

@@ -10,6 +10,13 @@ export interface TickSample {
   cpuMs: number;
   /** The kernel's share of `cpuMs` (sockets, memory). */
   systemCpuMs: number;
+  /**
+   * CPU time of this process from the end of the tick to the start of the
+   * next: work the tick left to V8's background threads (garbage collection,
+   * compilation) and timers. The bench's own reading of the emulator's
+   * counters is not in it.
+   */
+  afterCpuMs: number;
   wallMs: number;
   /** This process's RSS just after the tick, MB. */
   rssMb: number;
@@ -56,8 +63,16 @@ export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl
   const end = Date.now() + opts.durationMs;
   // Nothing else calls the emulator's upstreams between ticks, so one read serves as both after and before.
   let before = await readUpstreamCounts(opts.controlUrl);
+  let afterTick: NodeJS.CpuUsage | undefined;
+  const closeLastTick = (): void => {
+    const last = ticks.at(-1);
+    if (!last || !afterTick) return;
+    const used = process.cpuUsage(afterTick);
+    last.afterCpuMs = (used.user + used.system) / 1000;
+  };
   try {
     while (Date.now() < end && ticks.length < (opts.maxTicks ?? Infinity)) {
+      closeLastTick();
       const startedAt = Date.now();
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -65,11 +80,13 @@ export async function measureTicks(opts: { tick: () => Promise<void>; controlUrl
       const wallMs = performance.now() - started;
       const used = process.cpuUsage(cpu);
       const after = await readUpstreamCounts(opts.controlUrl);
-      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, systemCpuMs: used.system / 1000, wallMs, rssMb: rssMb() });
+      ticks.push({ startedAt, requests: countsBetween(before, after), cpuMs: (used.user + used.system) / 1000, systemCpuMs: used.system / 1000, wallMs, rssMb: rssMb(), afterCpuMs: 0 });
       before = after;
       sampleMemory();
+      afterTick = process.cpuUsage();
       await new Promise((resolve) => setTimeout(resolve, fixedRateDelay(opts.intervalMs, performance.now() - started)));
     }
+    closeLastTick();
   } finally {
     clearInterval(sampler);
   }
