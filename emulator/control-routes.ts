@@ -92,7 +92,9 @@ export function createControlApp(): Hono<ControlEnv> {
     return ok(c, { url: c.env.control.addSessionCluster(name, flinkVersion) });
   });
 
-  app.get("/counters", (c) => ok(c, { counters: c.env.control.counters() }));
+  app.get("/counters", (c) =>
+    c.req.query("by") === "kind" ? ok(c, { totals: c.env.control.counterTotals() }) : ok(c, { counters: c.env.control.counters() }),
+  );
   app.delete("/counters", (c) => {
     c.env.control.resetCounters();
     return ok(c);

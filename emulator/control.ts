@@ -83,6 +83,16 @@ export class EmulatorControl {
     return this.model.counter.snapshot();
   }
 
+  /** Request totals by kind of upstream (`session`, `rm`, `proxy`, `am`, `history`): the part before the key's `:`. */
+  counterTotals(): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const [key, { total }] of Object.entries(this.model.counter.snapshot())) {
+      const kind = key.split(":")[0] as string;
+      totals[kind] = (totals[kind] ?? 0) + total;
+    }
+    return totals;
+  }
+
   resetCounters(): void {
     this.model.counter.reset();
   }

@@ -105,6 +105,10 @@ describe("fault injection, History Server lag and request counters", () => {
     const counters = (await getJson(`${emulator.url}/_emulator/counters`)).body.counters;
     expect(counters[`proxy:${appId}`].total).toBe(2);
     expect(counters["session:default"].byRoute["GET /jobs/:id"]).toBeGreaterThanOrEqual(1);
+    const totals = (await getJson(`${emulator.url}/_emulator/counters?by=kind`)).body.totals;
+    const sumOf = (kind: string) => Object.entries(counters as Record<string, { total: number }>).reduce((sum, [key, c]) => (key.split(":")[0] === kind ? sum + c.total : sum), 0);
+    expect(totals).toEqual(Object.fromEntries(["session", "rm", "proxy", "am", "history"].filter((k) => sumOf(k) > 0).map((k) => [k, sumOf(k)])));
+    expect(totals.proxy).toBeGreaterThanOrEqual(2);
   });
 
   it("control routes drive jobs over HTTP", async () => {
