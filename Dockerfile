@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
 
-# --- check: full dependencies and a type-check of the whole tree ---
+# --- check: full dependencies, a type-check of the whole tree, the bundle ---
 FROM node:20-bookworm-slim AS check
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsc --noEmit -p .
+RUN npx tsc --noEmit -p . && npm run build
 
 # --- runtime: production dependencies only ---
 FROM node:20-bookworm-slim AS runtime
@@ -17,7 +17,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=check /app/src ./src
+COPY --from=check /app/dist ./dist
 COPY --from=check /app/migrations ./migrations
 COPY --from=check /app/openapi ./openapi
 RUN mkdir -p /data && chown node:node /data
@@ -28,4 +28,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # DATABASE_URL is given at run time (docker run -e DATABASE_URL=postgres://…);
 # without it the gateway keeps an embedded PGlite database under /data.
-CMD ["npm", "start"]
+# What `npm start` runs once it has built dist/ (`npm run serve`), without npm in between.
+CMD ["node", "--enable-source-maps", "dist/main.mjs"]

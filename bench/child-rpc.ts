@@ -18,9 +18,10 @@ export interface RpcChild {
   close(): Promise<void>;
 }
 
+/** Forks `file`: a `.ts` file through tsx, a compiled `.mjs` one with plain node. */
 export function forkChild(file: string): RpcChild {
   const child: ChildProcess = fork(file, [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: file.endsWith(".ts") ? ["--import", "tsx"] : [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // Structured clone: runs keep their Dates on the way to the gateway's process.
     serialization: "advanced",

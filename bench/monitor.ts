@@ -1,4 +1,6 @@
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle } from "../scripts/build.ts";
 import { systemClock } from "../src/domain/clock.ts";
 import type { SessionTarget, YarnTarget } from "../src/domain/target.ts";
 import { forkChild } from "./child-rpc.ts";
@@ -21,6 +23,12 @@ import type { LoopResult } from "./tick-loop.ts";
 const options = parseMonitorBenchOptions(process.argv.slice(2), process.env);
 const say = (message: string) => console.error(`[bench:monitor] ${message}`);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+/** The measured processes run compiled, as the gateway does in production (`npm start`): no TypeScript loader in their CPU time or RSS. */
+async function compiled(file: string): Promise<string> {
+  const out = here(`../dist/bench/${path.basename(file, ".ts")}.mjs`);
+  await bundle(here(file), out);
+  return out;
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const durationMs = options.durationS * 1000;
 // After the changes stop: time for the last restarts to end and be seen, then ticks with nothing changing.
@@ -38,7 +46,8 @@ await startJobs(urls, runs);
 await waitAllRunning(urls, runs.length);
 
 say(`preparing the gateway's ${options.databaseUrl ? "PostgreSQL schema" : "PGlite data directory"} in a process of its own: migrations, targets and runs`);
-const preparer = forkChild(here("./gateway-process.ts"));
+const gatewayProcess = await compiled("./gateway-process.ts");
+const preparer = forkChild(gatewayProcess);
 const prepared = await preparer.call<Prepared>("prepare", {
   databaseUrl: options.databaseUrl,
   intervalMs: options.intervalMs,
@@ -50,8 +59,8 @@ await preparer.close();
 const { targets } = prepared;
 
 // The gateway under measurement restarts over that database, as in production: initdb and seeding are not its steady state.
-say(`starting the gateway in its own process on ${prepared.kind} (${prepared.location})`);
-const gateway = forkChild(here("./gateway-process.ts"));
+say(`starting the gateway in its own process, compiled as npm start runs it, on ${prepared.kind} (${prepared.location})`);
+const gateway = forkChild(gatewayProcess);
 await gateway.call("start", { databaseUrl: options.databaseUrl, intervalMs: options.intervalMs, dataDir: prepared.dataDir, schema: prepared.schema } satisfies GatewayStart);
 const activeRuns = () => gateway.call<ActiveRun[]>("activeRuns");
 const monitorTicks = (durationMs: number | null, maxTicks?: number, cpuProfile?: string) =>
@@ -101,7 +110,7 @@ if (!options.skipNaive) {
     durationMs: 0,
     concurrency: options.naiveConcurrency,
   };
-  const child = forkChild(here("./naive-poller.ts"));
+  const child = forkChild(await compiled("./naive-poller.ts"));
   const naivePhase = await phase(
     stillActive.map((r) => r.flink_job_id),
     (ms) => child.call<NaiveResult>("poll", { ...watch, durationMs: ms }),

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createGateway } from "./gateway.ts";
+import { packageRoot } from "./runtime/package-root.ts";
 
 let config;
 try {
@@ -10,7 +12,7 @@ try {
   console.error(`flinkgate: ${error.message}`);
   process.exit(2);
 }
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string };
 const gateway = await createGateway(config, { version }).catch((error: unknown) => {
   console.error(`flinkgate: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

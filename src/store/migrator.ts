@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
+import { packageRoot } from "../runtime/package-root.ts";
 import type { Database } from "./schema.ts";
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
+export const MIGRATIONS_DIR = path.join(packageRoot(), "migrations");
 
 export interface MigrationFile {
   version: number;

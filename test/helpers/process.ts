@@ -16,12 +16,13 @@ export interface GatewayProcess {
 const ROOT = new URL("../../", import.meta.url);
 
 /**
- * Starts `src/main.ts` exactly as `npm start` does, and waits until it listens.
+ * Starts the gateway exactly as `npm start` does (the bundle of `src/main.ts`
+ * in dist/, built by test/global-setup.ts), and waits until it listens.
  * It leads a process group of its own, so `crash()` takes its children (a
  * running Flink CLI) down with it.
  */
 export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/main.mjs"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
