@@ -9,6 +9,7 @@ import { createApp } from "./http/app.ts";
 import type { Readiness } from "./http/routes/health.ts";
 import { createJobService } from "./jobs/job-service.ts";
 import { createLogger, type Logger, redactUrl } from "./logging/logger.ts";
+import { setHeapGrowth } from "./runtime/heap-growth.ts";
 import { IntervalLoop } from "./runtime/interval-loop.ts";
 import { type DatabaseHandle, openDatabase, pingDatabase } from "./store/database.ts";
 import {
@@ -53,6 +54,7 @@ export class StartupError extends Error {
  * background loops; `stop()` undoes both, finishing in-flight requests first.
  */
 export async function createGateway(config: Config, options: GatewayOptions = {}) {
+  setHeapGrowth();
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const clock = options.clock ?? systemClock;
   const ownsDatabase = !options.database;
