@@ -1,16 +1,21 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
 import type { MonitoredRun, Run, RunSpec, YarnStatus } from "../domain/run.ts";
 import type { FinalStateSource, RunMode, RunState } from "../domain/run-state.ts";
+import { createInterner } from "./interner.ts";
 import type { Database, RunsTable } from "./schema.ts";
 
 type YarnColumns = Pick<Selectable<RunsTable>, "yarn_application_id" | "yarn_tag" | "yarn_state" | "yarn_final_status" | "yarn_diagnostics" | "yarn_am_address">;
+
+/** Target names and states: a few distinct values over thousands of rows. */
+const intern = createInterner();
+const internOrNull = (value: string | null) => (value === null ? null : intern(value));
 
 function yarnStatusOf(row: YarnColumns): YarnStatus {
   return {
     applicationId: row.yarn_application_id,
     tag: row.yarn_tag,
-    state: row.yarn_state,
-    finalStatus: row.yarn_final_status,
+    state: internOrNull(row.yarn_state),
+    finalStatus: internOrNull(row.yarn_final_status),
     diagnostics: row.yarn_diagnostics,
     amAddress: row.yarn_am_address,
   };
@@ -218,9 +223,9 @@ const MONITORED_COLUMNS = [
 function toWatchedRunRow(row: Pick<Selectable<RunsTable>, (typeof MONITORED_COLUMNS)[number]> & { has_plan: unknown }): WatchedRunRow {
   const run: MonitoredRun = {
     id: row.id,
-    target: row.target,
-    state: row.state as RunState,
-    flinkState: row.flink_state,
+    target: intern(row.target),
+    state: intern(row.state) as RunState,
+    flinkState: internOrNull(row.flink_state),
     flinkJobId: row.flink_job_id,
     yarn: yarnStatusOf(row),
     restarts: row.restarts,
