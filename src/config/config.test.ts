@@ -10,7 +10,7 @@ describe("loadConfig", () => {
     expect(config.MONITOR_POLL_INTERVAL).toBe(5_000);
     expect(config.IDEMPOTENCY_TTL).toBe(24 * 3_600_000);
     expect(config.BODY_LIMIT).toBe(1024 * 1024);
-    expect(config.PGLITE_SHARED_BUFFERS).toBe(32 * 1024 * 1024);
+    expect(config.PGLITE_SHARED_BUFFERS).toBe(16 * 1024 * 1024);
   });
 
   it("parses durations, sizes and integers", () => {

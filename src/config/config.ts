@@ -56,7 +56,7 @@ export const configSchema = z.object({
   }),
   DATABASE_POOL_SIZE: integer("10", 1, 200),
   DATA_DIR: z.string().min(1).default("./data"),
-  PGLITE_SHARED_BUFFERS: byteSize("32mb"),
+  PGLITE_SHARED_BUFFERS: byteSize("16mb"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: integer("8080", 0, 65535),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -25,7 +25,11 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Put every table in this schema (tests on a shared server). */
   schema?: string | undefined;
-  /** PGlite's `shared_buffers`, bytes (default 32 MiB; PostgreSQL's own 128 MiB would be most of the process's memory). */
+  /**
+   * PGlite's `shared_buffers`, bytes (default 16 MiB; PostgreSQL's own 128 MiB
+   * would be most of the process's memory). Pages it does not hold are read
+   * from the data directory's files, which the OS caches outside the process.
+   */
   pgliteSharedBuffers?: number;
 }
 
@@ -88,7 +92,7 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   }
   const pglite = await PGlite.create(dataDir, {
     parsers: { [pgliteTypes.INT8]: parseInt8 },
-    startParams: pgliteStartParams(options.pgliteSharedBuffers ?? 32 * 2 ** 20),
+    startParams: pgliteStartParams(options.pgliteSharedBuffers ?? 16 * 2 ** 20),
   });
   if (options.schema) await pglite.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`);
   const pool = new PgliteConnectionPool(pglite);
