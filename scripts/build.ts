@@ -22,7 +22,11 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const root = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
-  await bundle(root("src/main.ts"), root("dist/main.mjs"));
+const fromRoot = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+
+/** The gateway as `npm start` runs it: `dist/main.mjs`. */
+export async function buildGateway(): Promise<void> {
+  await bundle(fromRoot("src/main.ts"), fromRoot("dist/main.mjs"));
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildGateway();
