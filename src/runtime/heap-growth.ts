@@ -8,9 +8,9 @@ import v8 from "node:v8";
  * time (the monitor works for a fraction of each poll interval) about 10%
  * over its live size, and starts marking once the room left is less than the
  * young generation (16 MB): with a 40 MB live heap, every monitor tick began
- * a full mark-compact, some 40 ms of CPU on the embedded database's tick.
- * At 60% a full collection comes every few ticks instead, for about 20 MB
- * more heap (bench/monitor.ts measures both).
+ * a full mark-compact, some 50 ms of CPU on the embedded database's tick.
+ * At 60% a full collection comes every two or three ticks instead, for about
+ * 10 MB more heap (bench/monitor.ts measures both).
  */
 export const HEAP_GROWING_PERCENT = 60;
 
